@@ -1,0 +1,350 @@
+"""``sohoa``: the command line. Sets up logging, runs one subcommand, turns errors into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from .context import Context
+from .errors import ConfigError, SohoaError
+from .ports import SearchQuery
+from .records import dump_view
+from .searchtext import plain_snippet
+from .settings import Settings
+
+log = logging.getLogger("workers")
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=None, default=str))
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    if getattr(args, "cluster", False):
+        os.environ["SOHOA_PROFILE"] = "cluster"
+    return Settings()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from .ingest import expand, ingest_paths
+
+    settings = _settings(args)
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise SohoaError(f"không tìm thấy / not found: {', '.join(missing)}", code="not_found")
+    total = sum(1 for _ in expand(paths))
+    ctx = Context.open(settings)
+    try:
+        with Progress(disable=args.json, transient=True) as bar:
+            task = bar.add_task("Tải lên / uploading", total=total)
+            report = ingest_paths(ctx, paths, args.batch, args.dossier, on_file=lambda _u: bar.advance(task))
+    finally:
+        ctx.close()
+    counts = Counter(f.status for f in report.files)
+    if args.json:
+        _print_json({"batch": report.batch, "files": [f.__dict__ for f in report.files], "counts": counts})
+    else:
+        print(f"batch: {report.batch}")
+        print(
+            f"files: {len(report.files)} (queued {counts['queued']}, duplicate {counts['duplicate']}, "
+            f"rejected {counts['rejected']})"
+        )
+        for f in report.files:
+            if f.status == "rejected":
+                print(f"  rejected {f.filename}: {f.error_code}")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from .worker import run_pool
+
+    settings = _settings(args)
+    processes = args.processes or 1
+    bad = run_pool(settings, processes, drain=args.drain)
+    return 1 if bad else 0
+
+
+def _status_rows(ctx: Context, batch: str | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "doc_id": r["doc_id"],
+            "filename": r.get("filename"),
+            "batch": r.get("batch"),
+            "state": r.get("state"),
+            "stage": r.get("stage"),
+            "pages": r.get("pages"),
+            "pages_ocr": r.get("pages_ocr"),
+            "doc_type": r.get("doc_type"),
+            "ocr_confidence": r.get("ocr_confidence"),
+            "low_confidence": r.get("low_confidence"),
+            "review": r.get("review"),
+            "error_code": r.get("error_code"),
+            "error_message": r.get("error_message"),
+            "seconds": r.get("seconds"),
+        }
+        for r in ctx.index.scan(batch)
+    ]
+
+
+def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts a scanning operator wants after a batch."""
+    indexed = [r for r in rows if r["state"] == "indexed"]
+    return {
+        "files": len(rows),
+        "states": dict(Counter(r["state"] for r in rows)),
+        "pages": sum(r.get("pages") or 0 for r in indexed),
+        "pages_ocr": sum(r.get("pages_ocr") or 0 for r in indexed),
+        "pages_text_layer": sum((r.get("pages") or 0) - (r.get("pages_ocr") or 0) for r in indexed),
+        "doc_types": dict(Counter(r.get("doc_type") or "?" for r in indexed).most_common()),
+        "low_confidence": sum(1 for r in indexed if r.get("low_confidence")),
+        "failures": [
+            {"filename": r["filename"], "error_code": r["error_code"], "error_message": r["error_message"]}
+            for r in rows
+            if r["state"] == "failed"
+        ],
+        "processing_seconds": round(sum(r.get("seconds") or 0 for r in indexed), 1),
+    }
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    ctx = Context.open(_settings(args))
+    try:
+        rows = _status_rows(ctx, args.batch)
+    finally:
+        ctx.close()
+    summary = summarize(rows)
+    if args.json:
+        _print_json({"files": rows, "summary": summary})
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Trạng thái / status{' - ' + args.batch if args.batch else ''}")
+    for col in ("tệp / file", "trạng thái", "trang", "OCR", "loại", "tin cậy", "lỗi / error"):
+        table.add_column(col)
+    for r in rows:
+        error = f"{r['error_code']}: {r['error_message']}" if r["error_code"] else ""
+        conf = "" if r["ocr_confidence"] is None else f"{r['ocr_confidence']:.0f}" + (" ⚠" if r["review"] else "")
+        table.add_row(
+            r["filename"] or "",
+            r["state"] or "",
+            str(r["pages"] or ""),
+            str(r["pages_ocr"] or 0),
+            r["doc_type"] or "",
+            conf,
+            error,
+        )
+    console = Console()
+    console.print(table)
+    _print_summary(summary)
+    return 0
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    print(
+        f"Tổng kết / summary: {summary['files']} tệp/files, states {summary['states']}, "
+        f"{summary['pages']} trang/pages ({summary['pages_ocr']} OCR, {summary['pages_text_layer']} text layer), "
+        f"{summary['low_confidence']} low-confidence, OCR+analysis {summary['processing_seconds']} s"
+    )
+    print(f"Loại văn bản / document types: {summary['doc_types']}")
+    for f in summary["failures"]:
+        print(f"  LỖI / FAILED {f['filename']}: [{f['error_code']}] {f['error_message']}")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    ctx = Context.open(_settings(args))
+    try:
+        query = SearchQuery(
+            text=args.query,
+            doc_type=args.type,
+            field=args.field,
+            issuer=args.issuer,
+            year=args.year,
+            valid_on=args.valid_on,
+            limit=args.limit,
+            sort=args.sort,
+        )
+        result = ctx.index.search(query)
+    finally:
+        ctx.close()
+    hits = [
+        {
+            "doc_id": h.record["doc_id"],
+            "filename": h.record.get("filename"),
+            "doc_type": h.record.get("doc_type"),
+            "field": h.record.get("field"),
+            "so_ky_hieu": h.record.get("so_ky_hieu"),
+            "ngay_ban_hanh": h.record.get("ngay_ban_hanh"),
+            "hieu_luc_den": h.record.get("hieu_luc_den"),
+            "trich_yeu": h.record.get("trich_yeu"),
+            "score": h.score,
+            "highlights": h.highlights,
+        }
+        for h in result.hits
+    ]
+    if args.json:
+        _print_json({"query": args.query, "total": result.total, "hits": hits, "facets": result.facets})
+        return 0
+    print(f"{result.total} kết quả / hits for {args.query!r}")
+    for i, h in enumerate(hits, 1):
+        print(
+            f"{i:2}. [{h['score']:.2f}] {h['filename']}  {h['doc_type']}/{h['field']}  "
+            f"số {h['so_ky_hieu'] or '-'}  ngày {h['ngay_ban_hanh'] or '-'}  hiệu lực đến {h['hieu_luc_den'] or '-'}"
+        )
+        print(f"    id {h['doc_id']}")
+        for s in h["highlights"][:2]:
+            print(f"    … {plain_snippet(s)}")
+    for name, buckets in result.facets.items():
+        if buckets:
+            print(f"  {name}: " + ", ".join(f"{k} ({v})" for k, v in buckets.items()))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    ctx = Context.open(_settings(args))
+    try:
+        record = _find(ctx, args.doc_id)
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(record)
+    else:
+        for key, value in dump_view(record).items():
+            if key != "text":
+                print(f"{key:20} {value}")
+        print("-" * 60)
+        print(record.get("text") or "")
+    return 0
+
+
+def _find(ctx: Context, doc_id: str) -> dict[str, Any]:
+    record = ctx.index.get(doc_id)
+    if record is None and len(doc_id) >= 6:
+        matches = [r for r in ctx.index.scan() if r["doc_id"].startswith(doc_id)]
+        record = matches[0] if len(matches) == 1 else None
+    if record is None:
+        from .errors import NotFoundError
+
+        raise NotFoundError(f"không có tài liệu / no document {doc_id}")
+    return record
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    ctx = Context.open(_settings(args))
+    try:
+        for record in ctx.index.scan(args.batch):
+            print(json.dumps(dump_view(record), ensure_ascii=False))
+    finally:
+        ctx.close()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .api.app import create_app
+
+    settings = _settings(args)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    return 0
+
+
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from .events import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sohoa", description="Số hóa hồ sơ, giấy tờ / digitize dossiers")
+    parser.add_argument("--cluster", action="store_true", help="use Kafka + S3 + Elasticsearch (SOHOA_PROFILE=cluster)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="upload files/folders into a batch")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--batch")
+    p.add_argument("--dossier", help="mã hồ sơ")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("worker", help="process queued files")
+    p.add_argument("--drain", action="store_true", help="exit when the queue is empty")
+    p.add_argument("-j", "--processes", type=int, default=0, help="worker processes (default 1)")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("status", help="state of each file")
+    p.add_argument("--batch")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("search", help="full-text search (with or without diacritics)")
+    p.add_argument("query", nargs="?", default="")
+    p.add_argument("--type")
+    p.add_argument("--field")
+    p.add_argument("--issuer")
+    p.add_argument("--year", type=int)
+    p.add_argument("--valid-on", dest="valid_on", help="YYYY-MM-DD")
+    p.add_argument("--sort", default="relevance", choices=["relevance", "date_desc", "date_asc"])
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("show", help="one document")
+    p.add_argument("doc_id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("dump", help="every document as JSON lines")
+    p.add_argument("--batch")
+    p.add_argument("--json", action="store_true", help="(always JSON)")
+    p.set_defaults(func=cmd_dump)
+
+    p = sub.add_parser("serve", help="HTTP API and web app")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("schemas", help="regenerate the JSON Schemas of events")
+    p.add_argument("--out", default="schemas")
+    p.set_defaults(func=cmd_schemas)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    started = time.monotonic()
+    try:
+        code = int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(f"sohoa: cấu hình / configuration: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except SohoaError as exc:
+        print(f"sohoa: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    log.info("done in %.1fs", time.monotonic() - started)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The opened backends of one process, built once from Settings; plus the object keys of a document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ports import BlobStore, Bus, SearchIndex
+from .registry import open_bus, open_index, open_store
+from .settings import Settings
+
+
+def original_key(doc_id: str) -> str:
+    return f"originals/{doc_id[:2]}/{doc_id}"
+
+
+def derived_key(doc_id: str, name: str) -> str:
+    """``name`` is one of ``text.txt``, ``searchable.pdf``, ``meta.json``."""
+    return f"derived/{doc_id[:2]}/{doc_id}/{name}"
+
+
+def correction_key(doc_id: str) -> str:
+    return f"corrections/{doc_id[:2]}/{doc_id}.json"
+
+
+@dataclass
+class Context:
+    settings: Settings
+    bus: Bus
+    store: BlobStore
+    index: SearchIndex
+
+    @classmethod
+    def open(cls, settings: Settings) -> Context:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        index = open_index(settings)
+        index.ensure()
+        return cls(settings=settings, bus=open_bus(settings), store=open_store(settings), index=index)
+
+    def close(self) -> None:
+        self.bus.close()
+        self.index.close()

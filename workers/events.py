@@ -1,0 +1,92 @@
+"""Versioned event models. ``schemas/*.json`` is generated from them (``sohoa schemas``); a test fails
+when the committed schemas drift from these models."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, TypeAdapter
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class _Event(BaseModel):
+    version: Literal[1] = 1
+    event_id: str = Field(default_factory=_new_id)
+    occurred_at: datetime = Field(default_factory=_now)
+    doc_id: str = Field(description="SHA-256 of the original bytes, hex; object key and index _id")
+
+
+class FileUploaded(_Event):
+    """An original is durable in the object store and waits for processing."""
+
+    type: Literal["file.uploaded"] = "file.uploaded"
+    filename: str = Field(description="display name as uploaded; never used as a path")
+    size: int
+    batch: str
+    dossier: str | None = None
+    original_key: str
+
+
+class FileProcessed(_Event):
+    """The document is read, classified and indexed."""
+
+    type: Literal["file.processed"] = "file.processed"
+    pages: int
+    pages_ocr: int
+    doc_type: str | None = None
+    field: str | None = None
+    ocr_confidence: float | None = None
+    seconds: float
+
+
+class FileFailed(_Event):
+    """The document could not be processed; ``code`` is stable, ``message`` tells what to do."""
+
+    type: Literal["file.failed"] = "file.failed"
+    code: str
+    message: str
+    attempts: int = 1
+
+
+Event = Annotated[FileUploaded | FileProcessed | FileFailed, Field(discriminator="type")]
+_EVENT_ADAPTER: TypeAdapter[FileUploaded | FileProcessed | FileFailed] = TypeAdapter(Event)
+
+EVENT_MODELS: dict[str, type[_Event]] = {
+    "file.uploaded": FileUploaded,
+    "file.processed": FileProcessed,
+    "file.failed": FileFailed,
+}
+
+
+def encode(event: FileUploaded | FileProcessed | FileFailed) -> bytes:
+    """Serialize an event to UTF-8 JSON bytes for the bus."""
+    return event.model_dump_json().encode("utf-8")
+
+
+def decode(data: bytes) -> FileUploaded | FileProcessed | FileFailed:
+    """Parse bus bytes into an event; raises ``pydantic.ValidationError`` on a malformed message."""
+    return _EVENT_ADAPTER.validate_json(data)
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    """(Re)generate ``<type>.v1.json`` JSON Schemas into ``directory``; returns the paths written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, model in EVENT_MODELS.items():
+        path = directory / f"{name}.v1.json"
+        schema = model.model_json_schema()
+        schema["$id"] = f"sohoa/{name}.v1.json"
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+        written.append(path)
+    return written

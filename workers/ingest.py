@@ -1,0 +1,117 @@
+"""Upload: store the original under its SHA-256, record it as ``queued`` and publish ``file.uploaded``.
+
+Re-uploading the same bytes is harmless: an already indexed document is not processed again (it only
+joins the new batch). Files that are empty or over the byte limit are recorded as ``failed`` at once,
+with their reason, and never reach a worker. User filenames are display names only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .context import Context, original_key
+from .errors import INPUT_ERRORS
+from .events import FileUploaded, encode
+
+log = logging.getLogger(__name__)
+SCAN_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def new_batch_id() -> str:
+    return datetime.now(UTC).strftime("b%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+
+
+@dataclass
+class Uploaded:
+    doc_id: str
+    filename: str
+    status: str  # queued | duplicate | rejected
+    error_code: str | None = None
+
+
+@dataclass
+class IngestReport:
+    batch: str
+    files: list[Uploaded] = field(default_factory=list)
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as src:
+        while chunk := src.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def expand(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and scan files found under folders (sorted; hidden files skipped)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not child.name.startswith(".") and child.suffix.lower() in SCAN_SUFFIXES:
+                    yield child
+        else:
+            yield path
+
+
+def ingest_file(
+    ctx: Context,
+    path: Path,
+    filename: str,
+    batch: str,
+    dossier: str | None = None,
+    *,
+    uploader: str | None = None,
+) -> Uploaded:
+    """Store one file and queue it. ``filename`` is kept only as a display name."""
+    doc_id, size = sha256_file(path)
+    display = Path(filename).name[:255] or "unnamed"
+    existing = ctx.index.get(doc_id)
+    base = {"filename": display, "batch": batch, "dossier": dossier, "size": size}
+    if existing and existing.get("state") in ("indexed", "queued", "processing"):
+        # Same bytes again: join the batch, keep the first name and results.
+        batches = list(dict.fromkeys([*(existing.get("batches") or []), batch]))
+        ctx.index.upsert(doc_id, {"batches": batches})
+        return Uploaded(doc_id, display, "duplicate")
+    code = "empty_file" if size == 0 else "file_too_large" if size > ctx.settings.limits.max_bytes else None
+    record = {**base, "uploaded_at": now_iso(), "uploader": uploader, "attempts": 0}
+    if code:
+        ctx.index.upsert(doc_id, {**record, "state": "failed", "error_code": code, "error_message": INPUT_ERRORS[code]})
+        log.info("rejected at upload doc_id=%s file=%s code=%s", doc_id[:12], display, code)
+        return Uploaded(doc_id, display, "rejected", code)
+    key = original_key(doc_id)
+    if not ctx.store.exists(key):
+        ctx.store.put_file(key, path, "application/octet-stream", sha256=doc_id)
+    ctx.index.upsert(doc_id, {**record, "state": "queued", "error_code": None, "error_message": None})
+    event = FileUploaded(doc_id=doc_id, filename=display, size=size, batch=batch, dossier=dossier, original_key=key)
+    ctx.bus.publish(ctx.settings.topic_uploaded, doc_id, encode(event))
+    return Uploaded(doc_id, display, "queued")
+
+
+def ingest_paths(
+    ctx: Context,
+    paths: Iterable[Path],
+    batch: str | None = None,
+    dossier: str | None = None,
+    on_file: Callable[[Uploaded], None] | None = None,
+) -> IngestReport:
+    """Upload every file under ``paths`` into one batch (created if ``batch`` is None)."""
+    report = IngestReport(batch=batch or new_batch_id())
+    for path in expand(paths):
+        uploaded = ingest_file(ctx, path, path.name, report.batch, dossier)
+        report.files.append(uploaded)
+        if on_file:
+            on_file(uploaded)
+    return report

@@ -1,0 +1,38 @@
+"""One linear pipeline per document: read (text layer or OCR) -> analyze -> result.
+
+Pure of bus, store and HTTP: it takes a local file and returns what to store and index. Raises
+``PermanentError`` for bad input (with a stable code); everything else is a bug or a transient fault.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..settings import Settings
+from .analyze import analyze
+from .ocr import read_document
+from .types import Analysis, ReadResult
+
+ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class Processed:
+    read: ReadResult
+    analysis: Analysis
+    seconds: float
+
+
+def process(path: Path, workdir: Path, settings: Settings, progress: ProgressFn | None = None) -> Processed:
+    """Read and understand the document at ``path``; derived files are written into ``workdir``."""
+    started = time.monotonic()
+    if progress:
+        progress("ocr", 0, 0)
+    read = read_document(path, workdir, settings)
+    if progress:
+        progress("classify", len(read.pages), len(read.pages))
+    analysis = analyze(read.text)
+    return Processed(read=read, analysis=analysis, seconds=round(time.monotonic() - started, 3))

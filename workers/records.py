@@ -1,0 +1,103 @@
+"""The document record: what the index holds, ``sohoa dump`` prints and the API returns.
+
+Built from a processed document plus staff corrections; corrections always win over the machine.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from .context import Context, correction_key
+from .errors import NotFoundError
+from .pipeline.types import METADATA_FIELDS
+
+if TYPE_CHECKING:
+    from .pipeline.process import Processed
+
+DUMP_KEYS = (
+    "doc_id",
+    "filename",
+    "batch",
+    "dossier",
+    "state",
+    "error_code",
+    "pages",
+    "ocr_confidence",
+    "doc_type",
+    "field",
+    "so_ky_hieu",
+    "ngay_ban_hanh",
+    "co_quan_ban_hanh",
+    "nguoi_ky",
+    "trich_yeu",
+    "hieu_luc_den",
+    "chu_the",
+    "ma_ho_so",
+    "text",
+)
+CORRECTABLE = METADATA_FIELDS
+
+
+def processed_fields(result: Processed, low_confidence: float, review_confidence: float = 0.6) -> dict[str, Any]:
+    """Index fields from a pipeline result (before corrections)."""
+    read, analysis = result.read, result.analysis
+    confidence = read.confidence
+    low = confidence is not None and confidence < low_confidence
+    fields: dict[str, Any] = {
+        "state": "indexed",
+        "stage": "done",
+        "kind": read.kind,
+        "pages": len(read.pages),
+        "pages_ocr": read.pages_ocr,
+        "pages_text": len(read.pages) - read.pages_ocr,
+        "ocr_confidence": confidence,
+        "low_confidence": low,
+        "page_info": [
+            {"n": p.number, "source": p.source, "confidence": p.confidence, "rotation": p.rotation} for p in read.pages
+        ],
+        "text": read.text,
+        "seconds": result.seconds,
+        "error_code": None,
+        "error_message": None,
+    }
+    data = analysis.to_dict()
+    extra = data.pop("extra", {}) or {}
+    fields.update(data)
+    fields["doc_type_name"] = extra.get("doc_type_name")
+    fields["machine"] = {k: data.get(k) for k in METADATA_FIELDS}
+    fields["review"] = bool(low or analysis.doc_type_confidence < review_confidence)
+    return fields
+
+
+def load_corrections(ctx: Context, doc_id: str) -> dict[str, Any]:
+    """``{"fields": {...}, "history": [...]}`` of staff corrections (empty when none)."""
+    try:
+        data: dict[str, Any] = json.loads(ctx.store.get_bytes(correction_key(doc_id)))
+        return data
+    except NotFoundError:
+        return {"fields": {}, "history": []}
+
+
+def apply_corrections(fields: dict[str, Any], corrections: dict[str, Any]) -> dict[str, Any]:
+    """Overlay corrected values; list which fields a person corrected."""
+    corrected = corrections.get("fields") or {}
+    out = {**fields, **corrected}
+    out["corrected"] = sorted(corrected)
+    if corrected:
+        out["review"] = False
+    return out
+
+
+def dump_view(record: dict[str, Any]) -> dict[str, Any]:
+    """The stable public shape of a record (``sohoa dump``): every key present, unknown as null."""
+    return {key: record.get(key) for key in DUMP_KEYS} | {
+        "doc_type_confidence": record.get("doc_type_confidence"),
+        "field_confidence": record.get("field_confidence"),
+        "chuc_vu_nguoi_ky": record.get("chuc_vu_nguoi_ky"),
+        "low_confidence": record.get("low_confidence"),
+        "review": record.get("review"),
+        "corrected": record.get("corrected") or [],
+        "error_message": record.get("error_message"),
+        "batches": record.get("batches") or [],
+    }

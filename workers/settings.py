@@ -1,0 +1,99 @@
+"""One Settings object, read once at start-up from ``SOHOA_*`` environment variables and passed down.
+
+Backends are chosen by URL: ``SOHOA_BUS`` (``local://`` or ``kafka://host:port``), ``SOHOA_STORE``
+(``file://`` or ``s3://ACCESS:SECRET@host:port/bucket``), ``SOHOA_INDEX`` (``local://`` or
+``http://host:9200``). ``SOHOA_PROFILE=cluster`` switches all three to the single-node cluster on
+127.0.0.1 started by ``scripts/services.sh`` unless a URL is set explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CLUSTER_DEFAULTS = {
+    "bus": "kafka://127.0.0.1:9092",
+    "store": "s3://sohoa:sohoa-secret-key@127.0.0.1:9000/sohoa",
+    "index": "http://127.0.0.1:9200",
+}
+
+
+class Limits(BaseSettings):
+    """Resource limits that protect workers from huge or hostile files (all documented in README)."""
+
+    model_config = SettingsConfigDict(env_prefix="SOHOA_LIMIT_", extra="ignore")
+
+    max_bytes: int = Field(200 * 1024 * 1024, description="largest accepted upload, bytes")
+    max_pages: int = Field(500, description="most pages per document")
+    max_pixels: int = Field(60_000_000, description="most pixels of one page image (width x height)")
+    page_seconds: float = Field(120.0, description="wall-clock limit of OCR for one page, seconds")
+    ocr_memory_mb: int = Field(1536, description="address-space limit of each OCR subprocess, MiB")
+    pdf_seconds: float = Field(60.0, description="limit for reading PDF structure / text layers, seconds")
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Construct once (``Settings()``) and pass it down."""
+
+    model_config = SettingsConfigDict(env_prefix="SOHOA_", extra="ignore")
+
+    home: Path = Field(Path(".sohoa"), description="directory of all embedded state")
+    profile: Literal["embedded", "cluster"] = "embedded"
+    bus: str = ""
+    store: str = ""
+    index: str = ""
+
+    # Kafka topics / group
+    topic_uploaded: str = "sohoa.file.uploaded"
+    topic_results: str = "sohoa.file.processed"
+    topic_dead: str = "sohoa.file.dead"
+    topic_partitions: int = 4
+    consumer_group: str = "sohoa-workers"
+    index_name: str = "sohoa-documents"
+
+    # OCR
+    ocr_lang: str = "vie"
+    ocr_jobs: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    ocr_dpi: int = 300
+    low_confidence: float = Field(70.0, description="documents under this mean word confidence go to review")
+
+    # Worker
+    lease_seconds: float = 120.0
+    max_attempts: int = 3
+
+    # API
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = ""
+
+    limits: Limits = Field(default_factory=Limits)
+
+    @model_validator(mode="after")
+    def _fill_urls(self) -> Settings:
+        home = self.home.resolve()
+        self.home = home
+        cluster = self.profile == "cluster"
+        if not self.bus:
+            self.bus = CLUSTER_DEFAULTS["bus"] if cluster else "local://"
+        if not self.store:
+            self.store = CLUSTER_DEFAULTS["store"] if cluster else f"file://{home / 'objects'}"
+        if not self.index:
+            self.index = CLUSTER_DEFAULTS["index"] if cluster else "local://"
+        return self
+
+    @property
+    def db_path(self) -> Path:
+        """SQLite file of the embedded catalog/index (under ``home``)."""
+        return self.home / "index.sqlite3"
+
+    @property
+    def queue_path(self) -> Path:
+        return self.home / "queue.sqlite3"
+
+    @property
+    def app_db_path(self) -> Path:
+        """Users, sessions and audit log of the web app."""
+        return self.home / "app.sqlite3"
