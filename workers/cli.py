@@ -322,6 +322,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schemas", help="regenerate the JSON Schemas of events")
     p.add_argument("--out", default="schemas")
     p.set_defaults(func=cmd_schemas)
+
+    from .commands import add_all
+
+    add_all(sub)
     return parser
 
 

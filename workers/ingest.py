@@ -18,6 +18,7 @@ from pathlib import Path
 from .context import Context, original_key
 from .errors import INPUT_ERRORS
 from .events import FileUploaded, encode
+from .records import store_meta
 
 log = logging.getLogger(__name__)
 SCAN_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
@@ -94,7 +95,9 @@ def ingest_file(
     key = original_key(doc_id)
     if not ctx.store.exists(key):
         ctx.store.put_file(key, path, "application/octet-stream", sha256=doc_id)
-    ctx.index.upsert(doc_id, {**record, "state": "queued", "error_code": None, "error_message": None})
+    record |= {"state": "queued", "stage": "queued", "error_code": None, "error_message": None}
+    ctx.index.upsert(doc_id, record)
+    store_meta(ctx, doc_id, record)
     event = FileUploaded(doc_id=doc_id, filename=display, size=size, batch=batch, dossier=dossier, original_key=key)
     ctx.bus.publish(ctx.settings.topic_uploaded, doc_id, encode(event))
     return Uploaded(doc_id, display, "queued")

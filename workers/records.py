@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from .context import Context, correction_key
+from .context import Context, correction_key, derived_key
 from .errors import NotFoundError
 from .pipeline.types import METADATA_FIELDS
 
@@ -101,3 +101,11 @@ def dump_view(record: dict[str, Any]) -> dict[str, Any]:
         "error_message": record.get("error_message"),
         "batches": record.get("batches") or [],
     }
+
+
+def store_meta(ctx: Context, doc_id: str, record: dict[str, Any]) -> None:
+    """Persist the record without its text (stored beside it) so ``sohoa reindex`` can rebuild the index."""
+    meta = {k: v for k, v in record.items() if k != "text"}
+    meta["doc_id"] = doc_id
+    data = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
+    ctx.store.put_bytes(derived_key(doc_id, "meta.json"), data, "application/json")

@@ -25,7 +25,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -35,7 +34,7 @@ from .events import FileFailed, FileProcessed, FileUploaded, decode, encode
 from .ingest import now_iso
 from .pipeline.process import process
 from .ports import Message
-from .records import apply_corrections, load_corrections, processed_fields
+from .records import apply_corrections, load_corrections, processed_fields, store_meta
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -135,7 +134,7 @@ def _process_event(ctx: Context, event: FileUploaded) -> None:
         if result.read.searchable_pdf and result.read.searchable_pdf.exists():
             ctx.store.put_file(derived_key(doc_id, "searchable.pdf"), result.read.searchable_pdf, "application/pdf")
         record = {**(ctx.index.get(doc_id) or {}), **fields}
-        _store_meta(ctx, doc_id, record)
+        store_meta(ctx, doc_id, record)
         ctx.index.upsert(doc_id, fields)
         processed = FileProcessed(
             doc_id=doc_id,
@@ -161,13 +160,6 @@ def _process_event(ctx: Context, event: FileUploaded) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _store_meta(ctx: Context, doc_id: str, record: dict[str, Any]) -> None:
-    """Everything but the text (stored beside it), so ``sohoa reindex`` can rebuild the index."""
-    meta = {k: v for k, v in record.items() if k != "text"}
-    data = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
-    ctx.store.put_bytes(derived_key(doc_id, "meta.json"), data, "application/json")
-
-
 def _fail(ctx: Context, event: FileUploaded, code: str, message: str, attempts: int) -> None:
     fields = {
         "state": "failed",
@@ -178,7 +170,7 @@ def _fail(ctx: Context, event: FileUploaded, code: str, message: str, attempts: 
         "attempts": attempts,
     }
     record = {**(ctx.index.get(event.doc_id) or {}), **fields}
-    _store_meta(ctx, event.doc_id, record)
+    store_meta(ctx, event.doc_id, record)
     ctx.index.upsert(event.doc_id, fields)
     failed = FileFailed(doc_id=event.doc_id, code=code, message=message, attempts=attempts)
     ctx.bus.publish(ctx.settings.topic_dead, event.doc_id, encode(failed))

@@ -1,0 +1,18 @@
+"""Subcommand groups of ``sohoa`` that live in their own modules. Each module exposes
+``add_commands(subparsers)``; ``workers.cli`` calls them in this order."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+COMMAND_MODULES = (
+    "workers.commands.maintenance",
+    "workers.commands.register",
+    "workers.commands.users",
+)
+
+
+def add_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_commands(sub)

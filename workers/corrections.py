@@ -1,0 +1,63 @@
+"""Staff corrections of type and metadata: kept with who and when, never overwritten by reprocessing.
+
+Corrections live in the object store (``corrections/<id>.json``) beside the original, so they survive a
+rebuilt index and are re-applied on top of every new machine result.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from .context import Context, correction_key
+from .errors import NotFoundError, PermanentError
+from .ingest import now_iso
+from .records import CORRECTABLE, load_corrections, store_meta
+
+_DATE_FIELDS = {"ngay_ban_hanh", "hieu_luc_den"}
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _clean(name: str, value: Any) -> Any:
+    if name not in CORRECTABLE:
+        raise PermanentError(f"trường không sửa được / not correctable: {name}", code="bad_field")
+    if value in ("", None):
+        return None
+    value = str(value).strip()
+    if name in _DATE_FIELDS:
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError as exc:
+            raise PermanentError(
+                f"{name}: ngày phải có dạng YYYY-MM-DD / date must be YYYY-MM-DD", code="bad_value"
+            ) from exc
+    if name in ("doc_type", "field", "doc_subtype") and not _CODE.match(value):
+        raise PermanentError(f"{name}: mã dạng snake_case, ví dụ giay_phep / code like giay_phep", code="bad_value")
+    return value
+
+
+def correct(ctx: Context, doc_id: str, changes: dict[str, Any], by: str) -> dict[str, Any]:
+    """Apply ``changes`` to ``doc_id`` as corrected by ``by``; returns the updated record."""
+    record = ctx.index.get(doc_id)
+    if record is None:
+        raise NotFoundError(f"không có tài liệu / no document {doc_id}")
+    cleaned = {name: _clean(name, value) for name, value in changes.items()}
+    corrections = load_corrections(ctx, doc_id)
+    corrections["fields"] = {**corrections.get("fields", {}), **cleaned}
+    corrections.setdefault("history", []).append(
+        {"by": by, "at": now_iso(), "changes": cleaned, "previous": {k: record.get(k) for k in cleaned}}
+    )
+    data = json.dumps(corrections, ensure_ascii=False, indent=1).encode("utf-8")
+    ctx.store.put_bytes(correction_key(doc_id), data, "application/json")
+    fields = {**cleaned, "corrected": sorted(corrections["fields"]), "review": False}
+    ctx.index.upsert(doc_id, fields)
+    updated = ctx.index.get(doc_id) or {}
+    store_meta(ctx, doc_id, updated)
+    return updated
+
+
+def history(ctx: Context, doc_id: str) -> list[dict[str, Any]]:
+    """Who corrected what and when, oldest first."""
+    return list(load_corrections(ctx, doc_id).get("history", []))
