@@ -215,6 +215,10 @@ def create_app(settings: Settings, *, web: bool = True) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    from .reports_api import router as reports_router
+
+    app.include_router(reports_router)
+
     if web:
         try:
             from .web import mount_web
