@@ -250,14 +250,27 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import multiprocessing
+
     import uvicorn
 
     from .api.app import create_app
+    from .worker import run_pool
 
     settings = _settings(args)
     host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    pool = None
+    if workers > 0:
+        pool = multiprocessing.get_context("fork").Process(target=run_pool, args=(settings, workers), name="sohoa-pool")
+        pool.start()
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join(30)
     return 0
 
 
@@ -317,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="HTTP API and web app")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument(
+        "--workers", type=int, default=None, help="worker processes to run beside the server (default: cores; 0 = none)"
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("schemas", help="regenerate the JSON Schemas of events")

@@ -209,21 +209,36 @@ def _child(settings: Settings, drain: bool) -> None:
     run_worker(settings, drain=drain, stop=stop)
 
 
+def _raise_exit(*_: object) -> None:
+    raise SystemExit(0)
+
+
 def run_pool(settings: Settings, processes: int, *, drain: bool = False) -> int:
-    """Run ``processes`` worker processes sharing the bus; returns the number that exited non-zero."""
+    """Run ``processes`` worker processes sharing the bus; returns the number that exited non-zero.
+
+    SIGTERM or Ctrl-C stops the children (each finishes nothing new; an unfinished message is redelivered).
+    """
     if processes <= 1:
-        run_worker(settings, drain=drain)
+        stop = threading.Event()
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        run_worker(settings, drain=drain, stop=stop)
         return 0
     mp = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     children = [mp.Process(target=_child, args=(settings, drain), name=f"sohoa-worker-{i}") for i in range(processes)]
     for child in children:
         child.start()
+    previous = signal.signal(signal.SIGTERM, _raise_exit)
     try:
         for child in children:
             child.join()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         for child in children:
             child.terminate()
         for child in children:
-            child.join()
+            child.join(30)
+            if child.is_alive():
+                child.kill()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return sum(1 for c in children if c.exitcode not in (0, -signal.SIGTERM))
