@@ -93,3 +93,33 @@ def env_clean(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if key.startswith("SOHOA_") and not key.startswith("SOHOA_TEST_"):
             monkeypatch.delenv(key)
     yield
+
+
+def cer(prediction: str, reference: str) -> float:
+    """Character error rate after NFC and whitespace collapsing (as the project's benchmarks do)."""
+    import unicodedata
+
+    from rapidfuzz.distance import Levenshtein
+
+    def clean(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", text).split())
+
+    ref = clean(reference)
+    return Levenshtein.distance(clean(prediction), ref) / max(1, len(ref))
+
+
+@pytest.fixture(scope="session")
+def processed_samples(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The project's samples digitized once on embedded defaults (real OCR), shared by several tests."""
+    from workers.context import Context
+    from workers.ingest import ingest_paths
+    from workers.worker import run_pool
+
+    settings = make_settings(tmp_path_factory.mktemp("embedded-home"), lease_seconds=120.0)
+    ctx = Context.open(settings)
+    try:
+        ingest_paths(ctx, [samples_dir / "files"], batch="samples")
+    finally:
+        ctx.close()
+    run_pool(settings, 2, drain=True)
+    return settings
