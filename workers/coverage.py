@@ -1,0 +1,365 @@
+"""Digitization coverage of the department's still-valid TTHC results, as of a day.
+
+A register entry is *valid on D* when ``ngay_ban_hanh <= D`` and (no ``hieu_luc_den`` or
+``hieu_luc_den >= D``); it is *digitized* when at least one indexed document is linked to it.
+
+Linking (:func:`match_documents`) is by số ký hiệu + ngày ban hành, tolerant of OCR errors:
+
+1. a staff link (``register link`` / ``unlink``) always wins;
+2. exact: same normalized số ký hiệu (:func:`workers.register.symbol_key`) and same date;
+3. else the same number (and year part) and date, symbol within one edit, if only one entry fits;
+4. else the same normalized số ký hiệu, date differing in a single digit, if only one entry fits.
+
+Applications, receipts and minutes never link; the document type is otherwise not required (a
+misclassified licence still counts). When documents that read *differently* claim one entry, exact
+readings win and the others are left unlinked; competing inexact readings are all left unlinked (staff
+decide with ``register link``). Second scans (same reading) all link and the entry counts once.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from .context import Context
+from .errors import SohoaError
+from .register import (
+    COLUMNS,
+    NON_RESULT_TYPES,
+    SymbolKey,
+    entry_id,
+    load_links,
+    load_register,
+    parse_iso_date,
+    symbol_key,
+)
+
+# Types of the documents a TTHC result is issued as; unlinked ones are listed as "unmatched".
+RESULT_TYPES = ("giay_phep", "quyet_dinh", "cong_van")
+EXPIRING_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Match:
+    """``doc_id`` is the result ``entry_id``; ``how`` is one of manual, exact, symbol, date."""
+
+    doc_id: str
+    entry_id: str
+    how: str
+
+
+def is_valid(entry: dict[str, Any], day: str) -> bool:
+    """The validity rule on ISO day ``day`` (both ends inclusive; empty end = no end)."""
+    end = entry.get("hieu_luc_den")
+    return bool(entry["ngay_ban_hanh"] <= day and (not end or end >= day))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one insertion, deletion or substitution."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
+
+
+def _one_digit_off(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+class _Register:
+    """Register entries indexed for matching."""
+
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        self.by_key: dict[SymbolKey, list[tuple[str, str]]] = defaultdict(list)
+        self.by_number: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
+        for e in entries:
+            key = symbol_key(e["so_ky_hieu"])
+            if key is None:
+                continue
+            ident = entry_id(e["so_ky_hieu"], e["ngay_ban_hanh"])
+            self.by_key[key].append((e["ngay_ban_hanh"], ident))
+            self.by_number[(key.number, key.year, e["ngay_ban_hanh"])].append((key.symbol, ident))
+
+    def find(self, key: SymbolKey, day: str) -> tuple[str, str] | None:
+        """``(how, entry_id)`` of the one entry a reading fits, or None (none, or ambiguous)."""
+        same_key = self.by_key.get(key, [])
+        exact = [ident for d, ident in same_key if d == day]
+        if exact:
+            return "exact", exact[0]
+        near = [
+            ident for sym, ident in self.by_number.get((key.number, key.year, day), []) if _one_edit(sym, key.symbol)
+        ]
+        if near:
+            return ("symbol", near[0]) if len(near) == 1 else None
+        off = [ident for d, ident in same_key if _one_digit_off(d, day)]
+        return ("date", off[0]) if len(off) == 1 else None
+
+
+def match_documents(
+    records: Iterable[dict[str, Any]], entries: list[dict[str, Any]], links: dict[str, dict[str, Any]]
+) -> dict[str, Match]:
+    """Which indexed document is which register entry (see the module docstring for the rules)."""
+    register = _Register(entries)
+    known = {entry_id(e["so_ky_hieu"], e["ngay_ban_hanh"]) for e in entries}
+    matches: dict[str, Match] = {}
+    claims: dict[str, list[tuple[str, tuple[SymbolKey, str], str]]] = defaultdict(list)
+    for record in records:
+        doc_id = record["doc_id"]
+        if record.get("state") != "indexed" or record.get("doc_type") in NON_RESULT_TYPES:
+            continue
+        manual = links.get(doc_id)
+        if manual is not None:
+            if manual.get("entry_id") in known:
+                matches[doc_id] = Match(doc_id, manual["entry_id"], "manual")
+            continue
+        key = symbol_key(record.get("so_ky_hieu"))
+        day = record.get("ngay_ban_hanh")
+        if key is None or not day:
+            continue
+        found = register.find(key, day)
+        if found:
+            claims[found[1]].append((found[0], (key, day), doc_id))
+    for ident, claimed in claims.items():
+        exact = [c for c in claimed if c[0] == "exact"]
+        if exact:
+            keep = exact
+        elif len({reading for _how, reading, _doc in claimed}) == 1:
+            keep = claimed
+        else:
+            continue  # different inexact readings of one entry: which is the result is for staff to say
+        for how, _reading, doc_id in keep:
+            matches[doc_id] = Match(doc_id, ident, how)
+    return matches
+
+
+def _rate(digitized: int, valid: int) -> float:
+    return round(digitized / valid, 4) if valid else 0.0
+
+
+def _group(valid: list[dict[str, Any]], done: set[str], key: str) -> dict[str, dict[str, Any]]:
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for e in valid:
+        name = e["linh_vuc"] if key == "field" else e["ngay_ban_hanh"][:4]
+        groups[name][0] += 1
+        groups[name][1] += entry_id(e["so_ky_hieu"], e["ngay_ban_hanh"]) in done
+    return {name: {"valid": v, "digitized": d, "rate": _rate(d, v)} for name, (v, d) in sorted(groups.items())}
+
+
+def compute_coverage(
+    entries: list[dict[str, Any]],
+    records: Iterable[dict[str, Any]],
+    links: dict[str, dict[str, Any]],
+    as_of: date,
+) -> dict[str, Any]:
+    """The coverage report (the ``--json`` / API shape) from a register, index records and staff links."""
+    records = list(records)
+    matches = match_documents(records, entries, links)
+    done = {m.entry_id for m in matches.values()}
+    day = as_of.isoformat()
+    horizon = (as_of + timedelta(days=EXPIRING_DAYS)).isoformat()
+    valid = [e for e in entries if is_valid(e, day)]
+    digitized = [e for e in valid if entry_id(e["so_ky_hieu"], e["ngay_ban_hanh"]) in done]
+
+    def row(e: dict[str, Any]) -> dict[str, Any]:
+        return {c: e.get(c) for c in COLUMNS}
+
+    order = sorted(valid, key=lambda e: (e["ngay_ban_hanh"], e["so_ky_hieu"]))
+    missing = [row(e) for e in order if entry_id(e["so_ky_hieu"], e["ngay_ban_hanh"]) not in done]
+    expiring = [
+        row(e)
+        | {
+            "days_left": (date.fromisoformat(e["hieu_luc_den"]) - as_of).days,
+            "digitized": entry_id(e["so_ky_hieu"], e["ngay_ban_hanh"]) in done,
+        }
+        for e in sorted(valid, key=lambda e: (e.get("hieu_luc_den") or "", e["so_ky_hieu"]))
+        if e.get("hieu_luc_den") and e["hieu_luc_den"] <= horizon
+    ]
+    unmatched = [
+        {k: r.get(k) for k in ("doc_id", "filename", "so_ky_hieu", "ngay_ban_hanh", "doc_type")}
+        for r in records
+        if r.get("state") == "indexed"
+        and r.get("doc_type") in RESULT_TYPES
+        and (r.get("so_ky_hieu") or "").strip()
+        and r["doc_id"] not in matches
+    ]
+    return {
+        "as_of": day,
+        "valid": len(valid),
+        "digitized": len(digitized),
+        "rate": _rate(len(digitized), len(valid)),
+        "by_field": _group(valid, done, "field"),
+        "by_year": _group(valid, done, "year"),
+        "missing": missing,
+        "expiring": expiring,
+        "unmatched": unmatched,
+    }
+
+
+def parse_as_of(value: str | None) -> date:
+    """``YYYY-MM-DD``, or today when None/empty; raises ``PermanentError`` (``bad_value``)."""
+    return parse_iso_date(value, "as_of") if value else date.today()
+
+
+def coverage(ctx: Context, as_of: date | None = None) -> dict[str, Any]:
+    """Coverage as of ``as_of`` (default today) from the stored register, links and the whole index."""
+    return compute_coverage(load_register(ctx), ctx.index.scan(), load_links(ctx), as_of or date.today())
+
+
+def document_links(ctx: Context) -> list[dict[str, Any]]:
+    """Every linked document with its entry and how it was linked (for staff to confirm)."""
+    entries = load_register(ctx)
+    by_id = {entry_id(e["so_ky_hieu"], e["ngay_ban_hanh"]): e for e in entries}
+    records = {r["doc_id"]: r for r in ctx.index.scan()}
+    matches = match_documents(records.values(), entries, load_links(ctx))
+    out = []
+    for m in matches.values():
+        e, r = by_id[m.entry_id], records[m.doc_id]
+        out.append(
+            {
+                "doc_id": m.doc_id,
+                "filename": r.get("filename"),
+                "doc_so_ky_hieu": r.get("so_ky_hieu"),
+                "doc_ngay_ban_hanh": r.get("ngay_ban_hanh"),
+                "register_key": f"{e['so_ky_hieu']}|{e['ngay_ban_hanh']}",
+                "how": m.how,
+            }
+        )
+    return sorted(out, key=lambda x: (x["register_key"], x["doc_id"]))
+
+
+_SHEETS = ("Tổng hợp", "Chưa số hóa", "Sắp hết hiệu lực", "Không khớp sổ")
+_DATE_FORMAT = "DD/MM/YYYY"
+_PERCENT = "0.0%"
+
+
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    """Display names of fields and document types from the taxonomy (codes when it cannot be read)."""
+    try:
+        from .pipeline.taxonomy import load_taxonomy
+
+        taxonomy = load_taxonomy()
+    except (SohoaError, ImportError):  # a label is cosmetic: never fail an export over it
+        return {}, {}
+    return {f.code: f.name for f in taxonomy.fields}, {t.code: t.name for t in taxonomy.doc_types}
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def coverage_xlsx(report: dict[str, Any]) -> bytes:
+    """The report as a workbook for an inspection team: sheets Tổng hợp (summary, by field, by year),
+    Chưa số hóa (missing), Sắp hết hiệu lực (expiring), Không khớp sổ (unmatched); Vietnamese headers,
+    real date cells (dd/mm/yyyy) and percentages."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    fields, types = _names()
+    bold = Font(bold=True)
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = _SHEETS[0]
+
+    def table(sheet: Worksheet, header: list[str], rows: list[list[Any]], formats: dict[int, str]) -> None:
+        sheet.append(header)
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        first = sheet.max_row + 1
+        for values in rows:
+            sheet.append(values)
+        for col, fmt in formats.items():
+            for (cell,) in sheet.iter_rows(min_row=first, min_col=col, max_col=col):
+                cell.number_format = fmt
+
+    summary.append(["BÁO CÁO SỐ HÓA KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH CÒN HIỆU LỰC"])
+    summary["A1"].font = Font(bold=True, size=13)
+    summary.append(["Tính đến ngày", _day(report["as_of"])])
+    summary["B2"].number_format = _DATE_FORMAT
+    summary.append([])
+    table(
+        summary,
+        ["Chỉ tiêu", "Giá trị"],
+        [
+            ["Số kết quả còn hiệu lực", report["valid"]],
+            ["Đã số hóa", report["digitized"]],
+            ["Tỷ lệ số hóa", report["rate"]],
+            ["Chưa số hóa", len(report["missing"])],
+            [f"Sắp hết hiệu lực (trong {EXPIRING_DAYS} ngày)", len(report["expiring"])],
+            ["Văn bản kết quả không khớp sổ", len(report["unmatched"])],
+        ],
+        {},
+    )
+    for label, value in summary.iter_rows(min_row=4, max_col=2):
+        if label.value == "Tỷ lệ số hóa":
+            value.number_format = _PERCENT
+    for title, key, label in (("Theo lĩnh vực", "by_field", "Lĩnh vực"), ("Theo năm ban hành", "by_year", "Năm")):
+        summary.append([])
+        summary.append([title])
+        summary.cell(row=summary.max_row, column=1).font = bold
+        groups = report[key].items()
+        rows = [
+            [fields.get(k, k) if key == "by_field" else int(k), k, g["valid"], g["digitized"], g["rate"]]
+            for k, g in groups
+        ]
+        table(summary, [label, "Mã", "Còn hiệu lực", "Đã số hóa", "Tỷ lệ"], rows, {5: _PERCENT})
+
+    register_header = ["STT", "Số ký hiệu", "Loại kết quả", "Ngày ban hành", "Hiệu lực đến", "Chủ thể", "Lĩnh vực"]
+
+    def register_row(i: int, e: dict[str, Any]) -> list[Any]:
+        return [
+            i,
+            e["so_ky_hieu"],
+            e.get("loai"),
+            _day(e["ngay_ban_hanh"]),
+            _day(e.get("hieu_luc_den")),
+            e.get("chu_the"),
+            fields.get(e["linh_vuc"], e["linh_vuc"]),
+        ]
+
+    missing = book.create_sheet(_SHEETS[1])
+    rows = [register_row(i, e) for i, e in enumerate(report["missing"], 1)]
+    table(missing, register_header, rows, {4: _DATE_FORMAT, 5: _DATE_FORMAT})
+
+    expiring = book.create_sheet(_SHEETS[2])
+    rows = [
+        [*register_row(i, e), e["days_left"], "Đã số hóa" if e["digitized"] else "Chưa số hóa"]
+        for i, e in enumerate(report["expiring"], 1)
+    ]
+    table(expiring, [*register_header, "Còn lại (ngày)", "Tình trạng số hóa"], rows, {4: _DATE_FORMAT, 5: _DATE_FORMAT})
+
+    unmatched = book.create_sheet(_SHEETS[3])
+    rows = [
+        [
+            i,
+            d["so_ky_hieu"],
+            _day(d.get("ngay_ban_hanh")),
+            types.get(d["doc_type"], d["doc_type"]),
+            d.get("filename"),
+            d["doc_id"],
+        ]
+        for i, d in enumerate(report["unmatched"], 1)
+    ]
+    table(
+        unmatched, ["STT", "Số ký hiệu", "Ngày ban hành", "Loại văn bản", "Tệp", "Mã tài liệu"], rows, {3: _DATE_FORMAT}
+    )
+
+    widths = {"A": 8, "B": 24, "C": 40, "D": 14, "E": 14, "F": 40, "G": 22, "H": 14, "I": 18}
+    for sheet in book.worksheets:
+        for col, width in widths.items():
+            sheet.column_dimensions[col].width = width
+        if sheet is not summary:
+            sheet.freeze_panes = "A2"
+    summary.column_dimensions["A"].width = 44
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
