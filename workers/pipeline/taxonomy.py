@@ -38,8 +38,10 @@ class DocType:
     code: str
     name: str
     titles: tuple[str, ...]  # folded title prefixes
+    symbols: tuple[str, ...] = ()  # as printed in số ký hiệu ("QĐ", "TTr")
     keywords: tuple[str, ...] = ()  # folded
     trich_yeu: str = "subtitle"
+    has_subject: bool = False  # a chủ thể (licensee / applicant / inspected business) is extracted
     subtypes: tuple[Subtype, ...] = ()
 
 
@@ -48,6 +50,7 @@ class Field:
     code: str
     name: str
     keywords: tuple[str, ...]  # folded
+    weight: float = 1.0  # < 1 for catch-all fields that many documents mention in passing
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Issuers:
     territorial: tuple[str, ...] = ()  # folded
     levels: tuple[str, ...] = ()  # as written (lower case, with diacritics)
     names: tuple[str, ...] = ()  # canonical spellings
+    unit_words: tuple[str, ...] = ()  # how the name of an issuing unit starts ("Sở", "Phòng", ...)
     entity_prefixes: tuple[str, ...] = ()  # as written
     keep_upper: frozenset[str] = frozenset()
 
@@ -69,6 +73,15 @@ class Taxonomy:
 
     def doc_type(self, code: str | None) -> DocType | None:
         return next((t for t in self.doc_types if t.code == code), None)
+
+    def by_symbol(self, symbol: str) -> DocType | None:
+        """The only type whose symbol is ``symbol`` (diacritics- and case-insensitive), else None."""
+        hits = {t.code: t for t in self.doc_types for s in t.symbols if fold(s) == fold(symbol)}
+        return next(iter(hits.values())) if len(hits) == 1 else None
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        return tuple(s for t in self.doc_types for s in t.symbols)
 
 
 def _code(entry: dict[str, Any], where: str) -> str:
@@ -91,10 +104,17 @@ def _doc_type(entry: dict[str, Any]) -> DocType:
         code=_code(entry, where),
         name=str(entry.get("name", entry["code"])),
         titles=_folded(list(entry.get("titles", []))),
+        symbols=tuple(entry.get("symbols", [])),
         keywords=_folded(list(entry.get("keywords", []))),
         trich_yeu=mode,
+        has_subject=bool(entry.get("has_subject", False)),
         subtypes=tuple(_subtype(s, where) for s in entry.get("subtypes", [])),
     )
+
+
+def _field(entry: dict[str, Any]) -> Field:
+    keywords = _folded(list(entry.get("keywords", [])))
+    return Field(_code(entry, "fields"), str(entry.get("name", "")), keywords, float(entry.get("weight", 1.0)))
 
 
 def _issuers(entry: dict[str, Any]) -> Issuers:
@@ -103,6 +123,7 @@ def _issuers(entry: dict[str, Any]) -> Issuers:
         territorial=_folded(list(entry.get("territorial", []))),
         levels=tuple(entry.get("levels", [])),
         names=tuple(entry.get("names", [])),
+        unit_words=tuple(entry.get("unit_words", [])),
         entity_prefixes=tuple(entry.get("entity_prefixes", [])),
         keep_upper=frozenset(entry.get("keep_upper", [])),
     )
@@ -111,7 +132,10 @@ def _issuers(entry: dict[str, Any]) -> Issuers:
 def parse_taxonomy(data: dict[str, Any], source: str = "<dict>") -> Taxonomy:
     """Build a :class:`Taxonomy` from parsed TOML. Raises ``ValueError`` on a malformed entry."""
     doc_types = tuple(_doc_type(e) for e in data.get("doc_types", []))
-    fields = tuple(Field(_code(e, "fields"), str(e.get("name", "")), _folded(e.get("keywords", []))) for e in data.get("fields", []))
+    fields = tuple(
+        Field(_code(e, "fields"), str(e.get("name", "")), _folded(e.get("keywords", [])))
+        for e in data.get("fields", [])
+    )
     if not doc_types or not fields:
         raise ValueError("needs at least one [[doc_types]] and one [[fields]] entry")
     known = {f.code for f in fields}

@@ -19,13 +19,14 @@ from workers.textnorm import fold
 _DIGIT_FIX = str.maketrans({"o": "0", "O": "0", "i": "1", "l": "1", "I": "1", "|": "1", "!": "1"})
 _N = r"[0-9oil|!]{1,2}"
 _Y = r"(?:[0-9oil|!]{4}|[0-9]{2}\s[0-9]{2})"
-_DAY_WORD = r"ng\s?[aeo]\s?[yvj]"
+_DAY_WORD = r"ng\s?[aeo]\s?[yvj]?"
 _MONTH_WORD = r"th\s?[a-z]\s?n\s?g"
 _YEAR_WORD = r"n\s?[a-z]\s?(?:m|rn|n)"
 # Two-column layouts can put the signer's title between "năm" and the year ("năm GIÁM ĐỐC\n2024").
 _YEAR_JUNK = r"(?:[^\d\n]{0,30}\n\s*)?"
-_TEXT_DATE = re.compile(
-    rf"(?<![a-z]){_DAY_WORD}\s*[:.]?\s*(?P<d>{_N})\s*[,.]?\s*{_MONTH_WORD}\s*(?P<m>{_N})\s*[,.]?\s*"
+_N3 = r"[0-9oil|!]{1,3}"  # spelled dates only: "ngày 086 tháng" is "08" with a speck read as a digit
+_TEXT_DATE = re.compile(  # "ngày" may be lost by OCR; "tháng" and "năm" are then required anyway
+    rf"(?:(?<![a-z]){_DAY_WORD}\s*[:.]?\s*|(?<![\w/.-]))(?P<d>{_N3})\s*[,.]?\s*{_MONTH_WORD}\s*(?P<m>{_N3})\s*[,.]?\s*"
     rf"{_YEAR_WORD}\s*[:.]?\s*{_YEAR_JUNK}(?P<y>{_Y})(?![0-9])"
 )
 _NUM_DATE = re.compile(
@@ -77,9 +78,21 @@ def make_date(year: int | None, month: int | None, day: int | None) -> date | No
         return None
 
 
+def _slot(token: str) -> list[int]:
+    """Readings of a day/month slot; a 3-character slot has one extra character, first or last."""
+    if len(token) < 3:
+        return [v] if (v := to_int(token)) is not None else []
+    return [v for t in (token[:2], token[1:]) if (v := to_int(t)) is not None]
+
+
 def _from_match(m: re.Match[str], spelled: bool) -> DateMatch | None:
-    value = make_date(to_int(m.group("y")), to_int(m.group("m")), to_int(m.group("d")))
-    return DateMatch(m.start(), m.end(), value, spelled) if value else None
+    year = to_int(m.group("y"))
+    for month in _slot(m.group("m")):
+        for day in _slot(m.group("d")):
+            value = make_date(year, month, day)
+            if value:
+                return DateMatch(m.start(), m.end(), value, spelled)
+    return None
 
 
 def find_dates(text: str) -> list[DateMatch]:

@@ -1,0 +1,333 @@
+"""Document structure, document type and lĩnh vực (field) of an administrative document.
+
+:func:`parse_layout` finds the parts Nghị định 30/2020/NĐ-CP fixes: the issuer block top left (beside
+the national motto), the "Số:" line, the title ("QUYẾT ĐỊNH", "GIẤY PHÉP ..."), and the subject
+(trích yếu) under it, or the "V/v ..." line of a công văn, which has no title. :func:`classify` maps the
+title to a type of the :class:`~workers.pipeline.taxonomy.Taxonomy` (OCR-tolerant), falls back to
+keywords when no title is readable, and scores fields by keywords weighted by where they occur.
+Confidences are 0..1. Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from workers.pipeline.taxonomy import DocType, Taxonomy
+from workers.pipeline.vndate import find_dates, fold_aligned
+from workers.textnorm import nfc, squash
+
+_MOTTO = re.compile(
+    r"c\s?[o0]\s?n\s?g\s*h\s?[o0]\s?a|x\s?a\s*h\s?[o0]\s?i\s*ch|d\s?[o0]\s?c\s*[l1i|]\s?[a4]\s?p\b|t\s?u\s*d\s?o\s*-"
+    r"|h\s?a\s?n\s?h\s*ph"
+)
+_SO_LABEL = re.compile(r"(?:^|[^a-z])s\s?[o06]\s*(?:cap\s*)?[:;]\s*")
+_SO_BARE = re.compile(r"(?<![a-z])s\s?[o06]\s+(?=[0-9oil|]{1,6}\s?/)")
+_VV = re.compile(r"^[^a-z]{0,3}v\s?[/|l1i]\s?[vy]")
+_BODY_START = re.compile(
+    r"^[^a-z]{0,3}(?:can\s*cu|kinh\s*gui|thuc\s*hien|hom\s*nay|xet\s|theo\s*de\s*nghi|ma\s*ho\s*so|ten\s|dieu\s*\d"
+    r"|[ivx]+\s?[.,]\s|\d+\s?[.)]\s)"
+)
+_AUTHORITY = re.compile(
+    r"^(?:kt\.?\s|tm\.?\s|tl\.?\s|giam\s*doc|chu\s*tich|truong\s*phong|bo\s*truong|so\s|uy\s*ban|ubnd|chung\s*nhan\b)"
+)
+_JUNK = " \t-–—_|:;,.'\"`~¬“”‘’"
+
+
+@dataclass
+class Line:
+    text: str  # NFC, whitespace collapsed
+    fold: str  # letters_fold(text): same length, no diacritics, lower case
+    page: int  # 0-based
+    columns: tuple[str, ...] = ()  # parts separated by wide gaps (text layers laid out with spaces)
+
+
+@dataclass
+class Layout:
+    """Where the parts of the document are (indexes into ``lines``)."""
+
+    lines: list[Line]
+    header: list[str] = field(default_factory=list)  # issuer block lines, as printed
+    body_start: int = 0  # first line after the header block
+    so_line: int | None = None
+    title: list[int] = field(default_factory=list)
+    subject: list[int] = field(default_factory=list)  # trích yếu under the title, or the V/v lines
+    vv: bool = False  # the subject is a "V/v ..." line (công văn)
+
+    def text_of(self, idx: list[int]) -> str:
+        return squash(" ".join(strip_junk(self.lines[i].text) for i in idx)).strip(" .;:-_")
+
+    @property
+    def title_text(self) -> str:
+        return self.text_of(self.title)
+
+    @property
+    def subject_text(self) -> str:
+        return self.text_of(self.subject)
+
+    @property
+    def full_text(self) -> str:
+        return "\n".join(ln.text for ln in self.lines)
+
+    @property
+    def full_fold(self) -> str:
+        return "\n".join(ln.fold for ln in self.lines)
+
+
+@dataclass
+class Classification:
+    doc_type: str | None = None
+    doc_type_confidence: float = 0.0
+    doc_subtype: str | None = None
+    field: str | None = None
+    field_confidence: float = 0.0
+
+
+def strip_junk(text: str) -> str:
+    return text.strip(_JUNK)
+
+
+def is_upper(text: str) -> bool:
+    """Mostly upper-case letters (a title or a header line)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.75 * len(letters)
+
+
+def so_label(line: Line) -> re.Match[str] | None:
+    """The "Số:" / "Số cấp:" label at the start of ``line`` when a number follows it.
+
+    OCR may drop the colon: a capitalised "Số" directly followed by "<digits>/" still counts.
+    """
+    m = _SO_LABEL.search(line.fold[:12])
+    if m is None:
+        m = _SO_BARE.search(line.fold[:12])
+        m = m if m and line.text[m.start() : m.start() + 1] == "S" else None
+    return m if m and re.search(r"\d", line.text[m.end() : m.end() + 6]) else None
+
+
+# ------------------------------------------------------------------------------------ layout -------
+def letters_fold(text: str) -> str:
+    """:func:`fold_aligned`, then digits OCR'd inside words read as letters ("1ập" -> "lap", "Đ0ÀN" -> "doan")."""
+    folded = fold_aligned(text)
+    folded = re.sub(r"(?<=[a-z])[1|](?=[a-z])|(?<![\w/.-])[1|](?=[a-z]{2})", "l", folded)
+    return re.sub(r"(?<=[a-z])0(?=[a-z])|(?<![\w/.-])0(?=[a-z]{2})", "o", folded)
+
+
+def _lines(text: str) -> list[Line]:
+    out = []
+    for page, page_text in enumerate(nfc(text).split("\f")):
+        for raw in page_text.splitlines():
+            clean = re.sub(r"^\|\s+|\s+\|$", "", squash(raw).strip(" _~`¬'\""))
+            if any(c.isalnum() for c in clean) and not re.fullmatch(r"[-–\s]*\d{1,3}[-–\s]*", clean):
+                columns = tuple(p for p in re.split(r"\s{3,}|\t", raw.strip()) if p.strip())
+                out.append(Line(clean, letters_fold(clean), page, columns))
+    return out
+
+
+def _find_header(layout: Layout, is_title: Callable[[str], bool]) -> None:
+    """Issuer lines: left of the motto (row order), or all lines above it (column/block order)."""
+    motto_seen = motto_prev = False
+    for i, line in enumerate(layout.lines[:10]):
+        if so_label(line) or _VV.match(line.fold) or find_dates(line.text) or is_title(line.fold):
+            break
+        m = _MOTTO.search(line.fold)
+        left = re.sub(r"['`\"‘’“”^~|_]", " ", line.text[: m.start()] if m else line.text)
+        left = strip_junk(squash(re.sub(r"(?<=[A-ZĐ])0|0(?=[A-ZĐ])", "O", left)))
+        if (not m and motto_seen and not motto_prev) or (left and not is_upper(left)):
+            break
+        if left:
+            layout.header.append(left)
+        layout.body_start, motto_prev = i + 1, m is not None
+        motto_seen = motto_seen or motto_prev
+
+
+def _find_title(layout: Layout, is_title: Callable[[str], bool]) -> None:
+    candidates: list[int] = []
+    for i in range(layout.body_start, min(len(layout.lines), layout.body_start + 7)):
+        line = layout.lines[i]
+        if so_label(line):
+            layout.so_line = i
+        elif _VV.match(line.fold) and not candidates:
+            layout.vv, layout.subject = True, _subject_from(layout, i)
+            return
+        elif _BODY_START.match(line.fold):
+            break
+        elif is_upper(line.text) and not find_dates(line.text):
+            candidates.append(i)
+    chosen = [i for i in candidates if is_title(layout.lines[i].fold)] or candidates
+    if chosen:
+        layout.title = [chosen[0], *_title_rest(layout, chosen[0])]
+        layout.subject = _subject_from(layout, layout.title[-1] + 1)
+
+
+def _title_rest(layout: Layout, first: int) -> list[int]:
+    rest = []
+    for j in range(first + 1, min(len(layout.lines), first + 4)):
+        line = layout.lines[j]
+        if not is_upper(line.text) or _AUTHORITY.match(line.fold.lstrip(_JUNK)) or find_dates(line.text):
+            break
+        rest.append(j)
+    return rest
+
+
+def _subject_from(layout: Layout, start: int) -> list[int]:
+    out: list[int] = []
+    for j in range(start, min(len(layout.lines), start + 4)):
+        line = layout.lines[j]
+        short_tail = bool(out) and len(line.text) <= 12  # "LPG", "Mạ": the last word wrapped alone
+        if (is_upper(line.text) and not short_tail) or _BODY_START.match(line.fold) or so_label(line):
+            break
+        if out and not _continues(layout.lines[out[-1]].text, line.text):
+            break
+        out.append(j)
+    return out
+
+
+_CONNECTORS = {"cua", "va", "ve", "cho", "tai", "trong", "voi", "thuoc", "theo", "tren", "cac", "nhung", "tu", "den"}
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """Whether ``nxt`` carries on the wrapped subject line ``prev``."""
+    first = strip_junk(nxt)[:1]
+    if prev.rstrip(" -_|").endswith((".", ";", ":")) or re.search(r"[,.]\s*ng\w{0,3}\s*\d", fold_aligned(nxt)):
+        return False  # a sentence ended, or the "<Place>, ngày ..." line follows
+    if first.islower() or first.isdigit() or fold_aligned(prev).split()[-1:] in ([c] for c in _CONNECTORS):
+        return True  # "... của" / "... trong" cannot end a subject
+    return len(nxt) <= 40 and not nxt.rstrip().endswith(":")
+
+
+def parse_layout(text: str, taxonomy: Taxonomy | None = None) -> Layout:
+    """Split ``text`` (pages joined by ``\\f``) into the parts of an ND30 document."""
+    layout = Layout(_lines(text))
+    is_title = (lambda f: match_title(f, taxonomy) is not None) if taxonomy else (lambda f: False)
+    _find_header(layout, is_title)
+    _find_title(layout, is_title)
+    if layout.so_line is None:
+        layout.so_line = next((i for i, ln in enumerate(layout.lines[:12]) if so_label(ln)), None)
+    return layout
+
+
+# ------------------------------------------------------------------------------------ doc type -----
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (small strings: titles, unit names)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _title_distance(folded_line: str, title: str) -> int | None:
+    words = re.sub(r"[^a-z0-9 ]", " ", folded_line).split()
+    target = title.replace(" ", "")
+    allowed = 0 if len(target) <= 4 else len(target) // 7
+    n = len(title.split())
+    dists = [edit_distance("".join(words[:k]), target) for k in range(max(1, n - 1), n + 2) if k <= len(words)]
+    best = min(dists, default=allowed + 1)
+    return best if best <= allowed else None
+
+
+def match_title(folded_line: str, taxonomy: Taxonomy) -> tuple[DocType, float] | None:
+    """The type whose title starts ``folded_line`` (longest title wins) and a confidence."""
+    best: tuple[int, DocType, float] | None = None
+    for dtype in taxonomy.doc_types:
+        for title in dtype.titles:
+            dist = _title_distance(folded_line, title)
+            if dist is not None and (best is None or len(title) > best[0]):
+                best = (len(title), dtype, 0.97 - 0.08 * dist)
+    return (best[1], best[2]) if best else None
+
+
+def _by_keywords(folded: str, taxonomy: Taxonomy) -> tuple[str | None, float]:
+    scores = {t.code: sum(folded.count(k) for k in t.keywords) for t in taxonomy.doc_types if t.keywords}
+    code = max(scores, key=lambda c: scores[c], default=None)
+    if not code or not scores[code]:
+        return None, 0.0
+    return code, round(0.3 + 0.3 * scores[code] / sum(scores.values()), 2)
+
+
+def _doc_type(layout: Layout, taxonomy: Taxonomy) -> tuple[str | None, float]:
+    for i in layout.title:
+        found = match_title(layout.lines[i].fold, taxonomy)
+        if found:
+            return found[0].code, found[1]
+    if layout.vv:
+        return "cong_van", 0.9
+    by_symbol = _symbol_type(layout, taxonomy)
+    if by_symbol:
+        return by_symbol, 0.75
+    code, conf = _by_keywords(layout.full_fold, taxonomy)
+    if code:
+        return code, conf
+    if layout.title:
+        words = re.sub(r"[^a-z ]", " ", layout.lines[layout.title[0]].fold).split()[:2]
+        return "_".join(words) or None, 0.2
+    return None, 0.0
+
+
+def _symbol_type(layout: Layout, taxonomy: Taxonomy) -> str | None:
+    """Type named by the symbol of the số ký hiệu ("TB" in 12/TB-SCT) when the title is unreadable."""
+    if layout.so_line is None:
+        return None
+    line = layout.lines[layout.so_line]
+    m = so_label(line)
+    seg = re.match(r"[^/\s]+\s?/\s?(?:\d{4}\s?/\s?)?([^\W\d_]+)", line.text[m.end() :]) if m else None
+    dtype = taxonomy.by_symbol(seg.group(1)) if seg else None
+    return dtype.code if dtype else None
+
+
+def _subtype(dtype: DocType | None, folded: str) -> tuple[str | None, str | None]:
+    for sub in dtype.subtypes if dtype else ():
+        if any(p in folded for p in sub.patterns):
+            return sub.code, sub.field
+    return None, None
+
+
+# ------------------------------------------------------------------------------------ field --------
+def loose(phrase: str) -> str:
+    """Regex for a folded phrase whose words OCR may have glued together or split apart."""
+    return r"\s*".join(re.escape(w) for w in phrase.split())
+
+
+def _count(keyword: str, text: str) -> int:
+    return len(re.findall(rf"(?<![a-z]){loose(keyword)}(?![a-z])", text))
+
+
+def _head(layout: Layout) -> str:
+    """Folded title + subject (+ the request line of a receipt): where keywords weigh most."""
+    request = next((ln.text for ln in layout.lines if re.search(r"noi\s*dung\s*yeu\s*cau", ln.fold)), "")
+    return letters_fold(f"{layout.title_text} {layout.subject_text} {request}")
+
+
+def _field(layout: Layout, taxonomy: Taxonomy) -> tuple[str | None, float]:
+    head = _head(layout)
+    body = layout.full_fold
+    scores: dict[str, float] = {}
+    for fld in taxonomy.fields:
+        score = 0.0
+        for kw in fld.keywords:
+            in_head, in_body = _count(kw, head), min(_count(kw, body), 6)
+            named = 10 * _count("linh vuc " + kw, head) + 3 * _count("linh vuc " + kw, body)
+            score += 3 * in_head + named + in_body
+        scores[fld.code] = score * fld.weight
+    code = max(scores, key=lambda c: scores[c])
+    total = sum(scores.values())
+    if not scores[code]:
+        return None, 0.0
+    return code, round(min(0.95, scores[code] / total), 2)
+
+
+def classify(layout: Layout, taxonomy: Taxonomy) -> Classification:
+    """Type, subtype and field of the document laid out in ``layout``."""
+    code, conf = _doc_type(layout, taxonomy)
+    sub, sub_field = _subtype(taxonomy.doc_type(code), _head(layout))
+    fld, fconf = (sub_field, 0.95) if sub_field else _field(layout, taxonomy)
+    return Classification(code, conf, sub, fld, fconf)
+
+
+def classify_text(text: str, taxonomy: Taxonomy) -> Classification:
+    """:func:`classify` of raw text (pages joined by ``\\f``)."""
+    return classify(parse_layout(text, taxonomy), taxonomy)
