@@ -6,7 +6,7 @@ set -euo pipefail
 
 SOHOA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export SOHOA_ROOT
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation ${SOHOA_EXTRA_APT:-})
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation2 ${SOHOA_EXTRA_APT:-})
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
