@@ -14,7 +14,7 @@ from typing import Any
 from .context import Context, correction_key
 from .errors import NotFoundError, PermanentError
 from .ingest import now_iso
-from .records import CORRECTABLE, load_corrections, store_meta
+from .records import CORRECTABLE, doc_type_name, load_corrections, store_meta
 
 _DATE_FIELDS = {"ngay_ban_hanh", "hieu_luc_den"}
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -52,6 +52,8 @@ def correct(ctx: Context, doc_id: str, changes: dict[str, Any], by: str) -> dict
     data = json.dumps(corrections, ensure_ascii=False, indent=1).encode("utf-8")
     ctx.store.put_bytes(correction_key(doc_id), data, "application/json")
     fields = {**cleaned, "corrected": sorted(corrections["fields"]), "review": False}
+    if "doc_type" in cleaned:
+        fields["doc_type_name"] = doc_type_name(cleaned["doc_type"])
     ctx.index.upsert(doc_id, fields)
     updated = ctx.index.get(doc_id) or {}
     store_meta(ctx, doc_id, updated)

@@ -64,10 +64,18 @@ def processed_fields(result: Processed, low_confidence: float, review_confidence
     data = analysis.to_dict()
     extra = data.pop("extra", {}) or {}
     fields.update(data)
-    fields["doc_type_name"] = extra.get("doc_type_name")
+    fields["doc_type_name"] = extra.get("doc_type_name") or doc_type_name(analysis.doc_type)
     fields["machine"] = {k: data.get(k) for k in METADATA_FIELDS}
     fields["review"] = bool(low or analysis.doc_type_confidence < review_confidence)
     return fields
+
+
+def doc_type_name(code: str | None) -> str | None:
+    """Display name of a document type code ("giay_phep" -> "Giấy phép"), from the taxonomy."""
+    from .pipeline.taxonomy import load_taxonomy
+
+    entry = load_taxonomy().doc_type(code) if code else None
+    return entry.name if entry else None
 
 
 def load_corrections(ctx: Context, doc_id: str) -> dict[str, Any]:
