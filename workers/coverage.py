@@ -153,6 +153,23 @@ def _group(valid: list[dict[str, Any]], done: set[str], key: str) -> dict[str, d
     return {name: {"valid": v, "digitized": d, "rate": _rate(d, v)} for name, (v, d) in sorted(groups.items())}
 
 
+def looks_like_result(record: dict[str, Any]) -> bool:
+    """Whether an indexed document reads as a TTHC result someone was granted.
+
+    Licences and certificates always do. A decision or letter does only when it names a licensee or
+    applicant other than its issuer (a decision granting something to a company), not when it is an
+    internal act such as setting up an inspection team - those would flood the "unmatched" list.
+    """
+    if not (record.get("so_ky_hieu") or "").strip():
+        return False
+    doc_type = record.get("doc_type")
+    if doc_type == "giay_phep":
+        return True
+    subject = (record.get("chu_the") or "").strip()
+    issuer = (record.get("co_quan_ban_hanh") or "").strip()
+    return doc_type in RESULT_TYPES and bool(subject) and subject.casefold() != issuer.casefold()
+
+
 def compute_coverage(
     entries: list[dict[str, Any]],
     records: Iterable[dict[str, Any]],
@@ -185,10 +202,7 @@ def compute_coverage(
     unmatched = [
         {k: r.get(k) for k in ("doc_id", "filename", "so_ky_hieu", "ngay_ban_hanh", "doc_type")}
         for r in records
-        if r.get("state") == "indexed"
-        and r.get("doc_type") in RESULT_TYPES
-        and (r.get("so_ky_hieu") or "").strip()
-        and r["doc_id"] not in matches
+        if r.get("state") == "indexed" and looks_like_result(r) and r["doc_id"] not in matches
     ]
     return {
         "as_of": day,

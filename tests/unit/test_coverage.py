@@ -247,7 +247,16 @@ def test_unmatched_lists_result_documents_without_entry() -> None:
     entries = [entry("15/GP-SCT", "2022-04-08")]
     records = [
         doc("district", "72/GP-KTHT", "2021-09-22"),  # district licence: not in the register
-        doc("decision", "1625/QĐ-UBND", "2024-08-16", doc_type="quyet_dinh"),
+        doc("decision", "1625/QĐ-UBND", "2024-08-16", doc_type="quyet_dinh", chu_the="Công ty TNHH Minh Phát"),
+        doc("internal", "1626/QĐ-UBND", "2024-08-16", doc_type="quyet_dinh"),  # e.g. sets up an inspection team
+        doc(
+            "own",
+            "1627/QĐ-SCT",
+            "2024-08-16",
+            doc_type="quyet_dinh",
+            chu_the="Sở Công Thương",
+            co_quan_ban_hanh="Sở Công Thương",
+        ),
         doc("nosymbol", None, "2024-08-16", doc_type="cong_van"),
         doc("application", "82/2023/CV-BN", "2023-06-15", doc_type="don_de_nghi"),
         doc("report", "290/BC-SCT", "2024-11-28", doc_type="bao_cao"),
