@@ -1,0 +1,230 @@
+"""scripts/make_samples.py: deterministic synthetic scans with exact, self-consistent ground truth."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "make_samples.py"
+GT_KEYS = [
+    "file",
+    "stem",
+    "format",
+    "pages",
+    "born_digital",
+    "has_text_layer",
+    "level",
+    "doc_type",
+    "doc_subtype",
+    "field",
+    "so_ky_hieu",
+    "ngay_ban_hanh",
+    "co_quan_ban_hanh",
+    "co_quan_aliases",
+    "nguoi_ky",
+    "chuc_vu_nguoi_ky",
+    "trich_yeu",
+    "hieu_luc_den",
+    "ma_ho_so",
+    "chu_the",
+    "tthc_result",
+    "duplicate_of_result",
+    "page_data",
+    "text",
+]
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The same seed generated twice (concurrently, to keep the test short)."""
+    outs = [tmp_path_factory.mktemp("samples_a"), tmp_path_factory.mktemp("samples_b")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(SCRIPT), str(out), "--seed", "7"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for out in outs
+    ]
+    for proc in procs:
+        _stdout, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, stderr.decode()
+    return outs[0], outs[1]
+
+
+@pytest.fixture(scope="module")
+def out(two_runs: tuple[Path, Path]) -> Path:
+    return two_runs[0]
+
+
+def load_gt(out: Path) -> dict[str, dict[str, Any]]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "gt").glob("doc_*.json"))}
+
+
+def read_register(out: Path) -> list[dict[str, str]]:
+    with (out / "valid_results_register.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def collapse(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def test_same_seed_gives_identical_output(two_runs: tuple[Path, Path]) -> None:
+    a, b = two_runs
+    names_a = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
+    names_b = sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
+    assert names_a == names_b
+    for gt in sorted((a / "gt").glob("*")):
+        assert gt.read_bytes() == (b / "gt" / gt.name).read_bytes(), gt.name
+    for name in names_a:
+        assert digest(a / name) == digest(b / name), name
+
+
+def test_layout_and_manifest(out: Path) -> None:
+    gt = load_gt(out)
+    files = sorted(p.name for p in (out / "files").iterdir())
+    assert files == sorted(g["file"] for g in gt.values())
+    assert 12 <= len(files) <= 24
+    with (out / "manifest.csv").open(encoding="utf-8", newline="") as fh:
+        manifest = list(csv.DictReader(fh))
+    assert list(manifest[0]) == ["file", "format", "pages", "level", "bytes"]
+    assert {r["file"] for r in manifest} == set(files)
+    for row in manifest:
+        g = gt[Path(row["file"]).stem]
+        assert (row["format"], int(row["pages"]), row["level"]) == (g["format"], g["pages"], g["level"])
+        assert int(row["bytes"]) == (out / "files" / row["file"]).stat().st_size
+    # manifest.csv is written last: its presence means the set is complete
+    newest = max(p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and p.name != "manifest.csv")
+    assert (out / "manifest.csv").stat().st_mtime_ns >= newest
+
+
+def test_every_gt_names_a_file_with_the_right_page_count(out: Path) -> None:
+    for stem, g in load_gt(out).items():
+        assert set(GT_KEYS) <= set(g), stem
+        assert g["stem"] == stem and g["file"].startswith(stem + ".")
+        path = out / "files" / g["file"]
+        assert path.is_file(), g["file"]
+        if g["format"] == "pdf":
+            reader = PdfReader(path)
+            assert len(reader.pages) == g["pages"], stem
+            text_pages = [bool((p.extract_text() or "").strip()) for p in reader.pages]
+            assert text_pages == [not pd["scanned"] for pd in g["page_data"]], stem
+        else:
+            with Image.open(path) as im:
+                assert getattr(im, "n_frames", 1) == g["pages"], stem
+                assert im.format == {"png": "PNG", "jpeg": "JPEG", "tiff": "TIFF"}[g["format"]]
+                for i, pd in enumerate(g["page_data"]):
+                    im.seek(i)
+                    assert list(im.size) == pd["image_px"], stem
+                    landscape = im.size[0] > im.size[1]
+                    assert landscape == (pd["rotation_cw"] in (90, 270)), stem
+        assert len(g["page_data"]) == g["pages"]
+        assert g["text"] == "\f".join(pd["text"] for pd in g["page_data"])
+        assert (out / "gt" / f"{stem}.txt").read_text(encoding="utf-8") == g["text"]
+        assert unicodedata.normalize("NFC", g["text"]) == g["text"]
+        assert g["has_text_layer"] == any(not pd["scanned"] for pd in g["page_data"])
+        assert g["born_digital"] == all(not pd["scanned"] for pd in g["page_data"])
+
+
+def test_canonical_text_joins_the_two_header_columns(out: Path) -> None:
+    for stem, g in load_gt(out).items():
+        first = g["page_data"][0]["text"].split("\n")[0]
+        assert first.endswith(" CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), (stem, first)
+
+
+def test_set_composition(out: Path) -> None:
+    gts = list(load_gt(out).values())
+    levels = [g["level"] for g in gts]
+    assert levels.count("L3_heavy") >= 2 and levels.count("L2_medium") >= 3
+    rotations = {pd["rotation_cw"] for g in gts for pd in g["page_data"]}
+    assert {90, 180} <= rotations
+    assert {g["format"] for g in gts} == {"png", "jpeg", "tiff", "pdf"}
+    assert any(g["format"] == "tiff" and g["pages"] == 2 for g in gts)
+    assert any(g["format"] == "pdf" and g["pages"] == 2 and not g["has_text_layer"] for g in gts)
+    assert any(g["born_digital"] for g in gts)
+    mixed = [g for g in gts if g["has_text_layer"] and not g["born_digital"]]
+    assert mixed and [pd["scanned"] for pd in mixed[0]["page_data"]] == [False, True]
+    wine = [g for g in gts if g["doc_type"] == "giay_phep" and g["field"] == "ruou"]
+    assert len(wine) >= 3
+    district = [g for g in gts if g["tthc_result"] and not g["tthc_result"]["in_register"]]
+    assert district and district[0]["co_quan_ban_hanh"].startswith("UBND huyện")
+    dups = [g for g in gts if g["duplicate_of_result"]]
+    assert dups
+    for dup in dups:
+        first = [g for g in gts if g["tthc_result"] == dup["tthc_result"] and not g["duplicate_of_result"]]
+        assert first and first[0]["level"] != dup["level"]
+    receipts = [g for g in gts if g["doc_type"] == "giay_bien_nhan"]
+    assert receipts and all(g["ma_ho_so"] and f"Mã hồ sơ: {g['ma_ho_so']}" in g["text"] for g in receipts)
+    for g in gts:
+        if g["so_ky_hieu"]:
+            assert f"Số: {g['so_ky_hieu']}" in g["text"], g["stem"]
+        if g["hieu_luc_den"] and "05 năm kể từ ngày ký" in g["text"]:
+            issued = dt.date.fromisoformat(g["ngay_ban_hanh"])
+            assert g["hieu_luc_den"] == issued.replace(year=issued.year + 5).isoformat()
+
+
+def test_coverage_agrees_with_register_and_gt(out: Path) -> None:
+    register = read_register(out)
+    assert list(register[0]) == ["so_ky_hieu", "loai", "ngay_ban_hanh", "hieu_luc_den", "chu_the", "linh_vuc"]
+    keys = {f"{r['so_ky_hieu']}|{r['ngay_ban_hanh']}" for r in register}
+    assert len(keys) == len(register)
+    gts = list(load_gt(out).values())
+    results = [g["tthc_result"] for g in gts if g["tthc_result"]]
+    for res in results:
+        assert (res["register_key"] in keys) == res["in_register"], res
+    for g in gts:
+        res = g["tthc_result"]
+        if res and res["in_register"]:
+            row = next(r for r in register if f"{r['so_ky_hieu']}|{r['ngay_ban_hanh']}" == res["register_key"])
+            assert row["hieu_luc_den"] == (g["hieu_luc_den"] or "")
+    digitized = {r["register_key"] for r in results if r["in_register"]}
+    coverage = json.loads((out / "gt" / "coverage.json").read_text(encoding="utf-8"))
+    assert set(coverage) == {"2024-09-24", "2025-01-01"}
+    for day, got in coverage.items():
+        valid = sorted(
+            f"{r['so_ky_hieu']}|{r['ngay_ban_hanh']}"
+            for r in register
+            if r["ngay_ban_hanh"] <= day and (not r["hieu_luc_den"] or r["hieu_luc_den"] >= day)
+        )
+        dig = [k for k in valid if k in digitized]
+        assert got["register"] == len(register)
+        assert got["valid"] == len(valid) and sorted(got["valid_keys"]) == valid
+        assert got["digitized"] == len(dig) and sorted(got["digitized_keys"]) == sorted(dig)
+        assert got["rate"] == round(len(dig) / len(valid), 4)
+    # the set exercises the rule: an expired result with a file, and a result valid only on the later date
+    assert digitized - set(coverage["2024-09-24"]["valid_keys"])
+    assert coverage["2024-09-24"]["valid_keys"] != coverage["2025-01-01"]["valid_keys"]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+def test_text_layer_matches_ground_truth(out: Path) -> None:
+    checked = 0
+    for g in load_gt(out).values():
+        for n, pd in enumerate(g["page_data"], start=1):
+            if pd["scanned"]:
+                continue
+            layer = subprocess.run(
+                ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(out / "files" / g["file"]), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            assert collapse(layer) == collapse(pd["text"]), (g["file"], n)
+            checked += 1
+    assert checked >= 2
