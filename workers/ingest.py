@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .context import Context, original_key
-from .errors import INPUT_ERRORS
+from .errors import INPUT_ERRORS, PermanentError
 from .events import FileUploaded, encode
 from .records import store_meta
 
@@ -65,6 +65,21 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
                     yield child
         else:
             yield path
+
+
+def _precheck(path: Path, size: int, max_bytes: int) -> tuple[str | None, str | None]:
+    """Reject at upload what no worker could read: empty, too large, or not a PDF/TIFF/PNG/JPEG."""
+    from .pipeline.sniff import HEAD_BYTES, sniff_bytes
+
+    if size > max_bytes:
+        return "file_too_large", INPUT_ERRORS["file_too_large"]
+    with path.open("rb") as src:
+        head = src.read(HEAD_BYTES)
+    try:
+        sniff_bytes(head)
+    except PermanentError as exc:
+        return exc.code, exc.message
+    return None, None
 
 
 def ingest_file(

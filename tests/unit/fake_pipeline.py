@@ -12,8 +12,16 @@ from workers.pipeline.types import Analysis, PageText, ReadResult
 from workers.settings import Settings
 
 
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def fake_file(text: bytes) -> bytes:
+    """Bytes that pass the upload check as a PNG and carry ``text`` for the fake pipeline."""
+    return PNG_MAGIC + text if text else b""
+
+
 def fake_process(path: Path, workdir: Path, settings: Settings, progress: object = None) -> Processed:
-    data = path.read_bytes()
+    data = path.read_bytes().removeprefix(PNG_MAGIC)
     if data.startswith(b"BAD"):
         raise input_error("corrupt_file", "fake pipeline: marked bad")
     if data.startswith(b"BUG"):

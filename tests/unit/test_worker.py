@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.fake_pipeline import fake_process
+from tests.unit.fake_pipeline import fake_file, fake_process
 from workers import worker
 from workers.context import Context, derived_key
 from workers.ingest import ingest_paths
@@ -23,7 +23,7 @@ def _files(tmp_path: Path, contents: dict[str, bytes]) -> Path:
     folder = tmp_path / "in"
     folder.mkdir()
     for name, data in contents.items():
-        (folder / name).write_bytes(data)
+        (folder / name).write_bytes(fake_file(data))
     return folder
 
 
@@ -43,9 +43,10 @@ def test_bad_files_fail_with_codes_and_the_rest_is_indexed(fake: None, settings:
             "e.png": b"good two",
         },
     )
+    (folder / "f.png").write_bytes(b"PK\x03\x04 a zip file named .png")
     ctx = Context.open(settings)
     report = ingest_paths(ctx, [folder], batch="b1")
-    assert [f.status for f in report.files] == ["queued", "queued", "queued", "rejected", "queued"]
+    assert [f.status for f in report.files] == ["queued", "queued", "queued", "rejected", "queued", "rejected"]
     assert worker.run_worker(settings, drain=True) == 4
     states = {r["filename"]: (r["state"], r.get("error_code")) for r in ctx.index.scan("b1")}
     assert states == {
@@ -54,6 +55,7 @@ def test_bad_files_fail_with_codes_and_the_rest_is_indexed(fake: None, settings:
         "c.png": ("failed", "internal_error"),
         "d.png": ("failed", "empty_file"),
         "e.png": ("indexed", None),
+        "f.png": ("failed", "unsupported_type"),
     }
     failed = ctx.index.get(report.files[1].doc_id)
     assert failed is not None and "quét" in failed["error_message"]  # a message an operator can act on
@@ -93,7 +95,7 @@ def test_undecodable_message_is_dead_lettered(settings: Settings) -> None:
 
 _CHILD = """
 import sys
-from tests.unit.fake_pipeline import fake_process
+from tests.unit.fake_pipeline import fake_file, fake_process
 from workers import worker
 from workers.settings import Settings
 worker.process = fake_process
