@@ -28,7 +28,12 @@ REGISTER = (
 DOCS: dict[str, dict[str, Any]] = {
     "d-licence": {"doc_type": "giay_phep", "so_ky_hieu": "l5 / GP-SCT", "ngay_ban_hanh": "2022-04-08"},
     "d-rescan": {"doc_type": "giay_phep", "so_ky_hieu": "15/GP-SCT", "ngay_ban_hanh": "2022-04-08"},
-    "d-decision": {"doc_type": "quyet_dinh", "so_ky_hieu": "324/QD-SCT", "ngay_ban_hanh": "2019-12-06"},
+    "d-decision": {
+        "doc_type": "quyet_dinh",
+        "so_ky_hieu": "324/QD-SCT",
+        "ngay_ban_hanh": "2019-12-06",
+        "chu_the": "Công ty TNHH Hóa chất Đông Á",
+    },
     "d-expired": {"doc_type": "giay_phep", "so_ky_hieu": "01/2021/GCNATTP-SCT", "ngay_ban_hanh": "2021-01-08"},
     "d-application": {"doc_type": "don_de_nghi", "so_ky_hieu": "28/GP-SCT", "ngay_ban_hanh": "2023-07-01"},
     "d-district": {"doc_type": "giay_phep", "so_ky_hieu": "72/GP-KTHT", "ngay_ban_hanh": "2021-09-22"},
