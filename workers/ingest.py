@@ -101,10 +101,12 @@ def ingest_file(
         batches = list(dict.fromkeys([*(existing.get("batches") or []), batch]))
         ctx.index.upsert(doc_id, {"batches": batches})
         return Uploaded(doc_id, display, "duplicate")
-    code = "empty_file" if size == 0 else "file_too_large" if size > ctx.settings.limits.max_bytes else None
+    code, message = _precheck(path, size, ctx.settings.limits.max_bytes)
     record = {**base, "uploaded_at": now_iso(), "uploader": uploader, "attempts": 0}
     if code:
-        ctx.index.upsert(doc_id, {**record, "state": "failed", "error_code": code, "error_message": INPUT_ERRORS[code]})
+        record |= {"state": "failed", "stage": "failed", "error_code": code, "error_message": message}
+        ctx.index.upsert(doc_id, record)
+        store_meta(ctx, doc_id, record)
         log.info("rejected at upload doc_id=%s file=%s code=%s", doc_id[:12], display, code)
         return Uploaded(doc_id, display, "rejected", code)
     key = original_key(doc_id)
