@@ -1,61 +1,40 @@
 """HTTP API (``/api/v1``) and, when present, the web app. ``create_app(settings)`` builds everything;
-it binds nowhere by itself (``sohoa serve`` binds 127.0.0.1 by default)."""
+it binds nowhere by itself (``sohoa serve`` binds 127.0.0.1 by default).
+
+Every endpoint but ``/api/v1/health`` needs a signed-in caller of a given role (``workers.api.auth``):
+``operator`` uploads and sees the batches they created, ``staff`` also searches, views and corrects
+documents and reads reports, ``admin`` also manages users and imports the register. Uploads, views and
+downloads of documents are written to the audit log (``workers.api.audit``).
+"""
 
 from __future__ import annotations
 
 import logging
 import shutil
 import tempfile
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from ..context import Context, derived_key, original_key
 from ..errors import NotFoundError, PermanentError, SohoaError, TransientError
-from ..ingest import Uploaded, ingest_file, new_batch_id
+from ..ingest import Uploaded, ingest_file
 from ..ports import SearchQuery
 from ..records import dump_view
 from ..settings import Settings
+from . import audit, auth
+from .appdb import AppDB
+from .auth import Operator, Staff, client_ip
+from .batches import batch_summary, check_batch_access, clean_batch_name, list_batch_entries
 
 log = logging.getLogger(__name__)
 _CHUNK = 1 << 20
 _STATUS = {NotFoundError: 404, PermanentError: 400, TransientError: 503}
-
-
-def batch_summary(ctx: Context, batch: str) -> dict[str, Any]:
-    """Counts by state and time taken for one batch (derived from the records)."""
-    files = [
-        dump_view(r)
-        | {
-            "stage": r.get("stage"),
-            "uploaded_at": r.get("uploaded_at"),
-            "processed_at": r.get("processed_at"),
-            "pages_done": r.get("pages_done"),
-        }
-        for r in ctx.index.scan(batch)
-    ]
-    if not files:
-        raise NotFoundError(f"không có lô / no batch {batch}")
-    for f in files:
-        f.pop("text", None)
-    states: dict[str, int] = {}
-    for f in files:
-        states[f["state"]] = states.get(f["state"], 0) + 1
-    started = min((f["uploaded_at"] for f in files if f["uploaded_at"]), default=None)
-    finished = max((f["processed_at"] for f in files if f["processed_at"]), default=None)
-    done = all(f["state"] in ("indexed", "failed") for f in files)
-    return {
-        "batch": batch,
-        "files": files,
-        "counts": states,
-        "done": done,
-        "started_at": started,
-        "finished_at": finished if done else None,
-    }
 
 
 async def save_upload(upload: UploadFile, directory: Path, max_bytes: int) -> Path | None:
@@ -75,39 +54,65 @@ async def save_upload(upload: UploadFile, directory: Path, max_bytes: int) -> Pa
 
 def create_app(settings: Settings, *, web: bool = True) -> FastAPI:
     ctx_holder: dict[str, Context] = {}
+    db_holder: dict[str, AppDB] = {}
+    db_lock = threading.Lock()
+
+    def appdb() -> AppDB:
+        with db_lock:
+            if "db" not in db_holder:
+                db_holder["db"] = AppDB(settings.app_db_path, settings.secret_key)
+            return db_holder["db"]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ctx_holder["ctx"] = Context.open(settings)
+        appdb()
         yield
         ctx_holder.pop("ctx").close()
+        with db_lock:
+            if "db" in db_holder:
+                db_holder.pop("db").close()
 
     app = FastAPI(
         title="Sohoa API",
         version="1",
         lifespan=lifespan,
-        description="Số hóa hồ sơ, giấy tờ, kết quả giải quyết TTHC",
+        description="Số hóa hồ sơ, giấy tờ, kết quả giải quyết TTHC. Authenticate with "
+        "`Authorization: Bearer <token>` (`sohoa user token NAME`).",
     )
 
     def ctx() -> Context:
         return ctx_holder["ctx"]
 
     app.state.ctx = ctx
+    app.state.appdb = appdb
     app.state.settings = settings
+    auth.install(app)
 
     @app.exception_handler(SohoaError)
-    async def _sohoa_error(_request: Request, exc: SohoaError) -> JSONResponse:
+    async def _sohoa_error(request: Request, exc: SohoaError) -> Response:
         status = next((s for t, s in _STATUS.items() if isinstance(exc, t)), 500)
+        render = getattr(app.state, "render_error", None)
+        if render is not None and not request.url.path.startswith("/api/"):
+            page: Response = render(request, status, exc.message)
+            return page
         return JSONResponse({"code": exc.code, "message": exc.message}, status_code=status)
 
     @app.post("/api/v1/batches", status_code=201, tags=["batches"])
     async def upload_batch(
+        request: Request,
+        who: Operator,
         files: Annotated[list[UploadFile], File(description="scans: PDF, TIFF, PNG, JPEG")],
         batch: Annotated[str | None, Form()] = None,
         dossier: Annotated[str | None, Form()] = None,
     ) -> dict[str, Any]:
-        """Upload many files into one batch; each is queued, or rejected with a reason."""
-        batch_id = batch or new_batch_id()
+        """Upload many files into one batch; each is queued, or rejected with a reason. (operator)"""
+        batch_id = clean_batch_name(batch)
+        dossier = (dossier or "").strip()[:100] or None
+        db = appdb()
+        if db.batch_owner(batch_id) is None and not any(True for _ in ctx().index.scan(batch_id)):
+            db.claim_batch(batch_id, who.name, dossier)
+        check_batch_access(ctx(), db, who, batch_id)
         results: list[Uploaded] = []
         tmpdir = Path(tempfile.mkdtemp(prefix="sohoa-up-"))
         try:
@@ -116,28 +121,34 @@ def create_app(settings: Settings, *, web: bool = True) -> FastAPI:
                 saved = await save_upload(upload, tmpdir, settings.limits.max_bytes)
                 if saved is None:
                     results.append(Uploaded("", name, "rejected", "file_too_large"))
-                    continue
-                results.append(ingest_file(ctx(), saved, name, batch_id, dossier))
-                saved.unlink(missing_ok=True)
+                else:
+                    results.append(ingest_file(ctx(), saved, name, batch_id, dossier, uploader=who.name))
+                    saved.unlink(missing_ok=True)
+                done = results[-1]
+                audit.record(
+                    db,
+                    who.name,
+                    "upload",
+                    done.doc_id or None,
+                    client_ip(request),
+                    filename=name,
+                    batch=batch_id,
+                    status=done.status,
+                    error_code=done.error_code,
+                )
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
         return {"batch": batch_id, "files": [r.__dict__ for r in results]}
 
     @app.get("/api/v1/batches", tags=["batches"])
-    def list_batches() -> list[dict[str, Any]]:
-        seen: dict[str, dict[str, Any]] = {}
-        for record in ctx().index.scan():
-            for b in record.get("batches") or [record.get("batch")]:
-                entry = seen.setdefault(
-                    b, {"batch": b, "files": 0, "counts": {}, "started_at": record.get("uploaded_at")}
-                )
-                entry["files"] += 1
-                st = record.get("state")
-                entry["counts"][st] = entry["counts"].get(st, 0) + 1
-        return sorted(seen.values(), key=lambda e: e["started_at"] or "", reverse=True)
+    def list_batches(who: Operator) -> list[dict[str, Any]]:
+        """Batches with counts by state (operators: only the batches they created). (operator)"""
+        return list_batch_entries(ctx(), appdb(), who)
 
     @app.get("/api/v1/batches/{batch_id}", tags=["batches"])
-    def get_batch(batch_id: str) -> dict[str, Any]:
+    def get_batch(batch_id: str, who: Operator) -> dict[str, Any]:
+        """One batch and its files. (operator: own batches; staff: all)"""
+        check_batch_access(ctx(), appdb(), who, batch_id)
         return batch_summary(ctx(), batch_id)
 
     def _record(doc_id: str) -> dict[str, Any]:
@@ -147,8 +158,11 @@ def create_app(settings: Settings, *, web: bool = True) -> FastAPI:
         return record
 
     @app.get("/api/v1/documents/{doc_id}", tags=["documents"])
-    def get_document(doc_id: str) -> dict[str, Any]:
-        return dump_view(_record(doc_id)) | {"page_info": _record(doc_id).get("page_info")}
+    def get_document(doc_id: str, request: Request, who: Staff) -> dict[str, Any]:
+        """The record (metadata, state, text). (staff)"""
+        record = _record(doc_id)
+        audit.record(appdb(), who.name, "view", doc_id, client_ip(request), via="api")
+        return dump_view(record) | {"page_info": record.get("page_info")}
 
     def _blob(key: str, media_type: str, filename: str) -> Response:
         store = ctx().store
@@ -164,22 +178,30 @@ def create_app(settings: Settings, *, web: bool = True) -> FastAPI:
         return Response(store.get_bytes(key), media_type=media_type)
 
     @app.get("/api/v1/documents/{doc_id}/original", tags=["documents"])
-    def get_original(doc_id: str) -> Response:
+    def get_original(doc_id: str, request: Request, who: Staff) -> Response:
+        """The uploaded file, byte for byte (audited). (staff)"""
         record = _record(doc_id)
-        return _blob(original_key(doc_id), _media_type(record), record.get("filename") or doc_id)
+        response = _blob(original_key(doc_id), _media_type(record), record.get("filename") or doc_id)
+        audit.record(appdb(), who.name, "download_original", doc_id, client_ip(request))
+        return response
 
     @app.get("/api/v1/documents/{doc_id}/pdf", tags=["documents"])
-    def get_pdf(doc_id: str) -> Response:
+    def get_pdf(doc_id: str, request: Request, who: Staff) -> Response:
+        """The searchable PDF made by OCR (audited). (staff)"""
         record = _record(doc_id)
         stem = Path(record.get("filename") or doc_id).stem
-        return _blob(derived_key(doc_id, "searchable.pdf"), "application/pdf", f"{stem}.ocr.pdf")
+        response = _blob(derived_key(doc_id, "searchable.pdf"), "application/pdf", f"{stem}.ocr.pdf")
+        audit.record(appdb(), who.name, "download_pdf", doc_id, client_ip(request))
+        return response
 
     @app.get("/api/v1/documents/{doc_id}/text", tags=["documents"])
-    def get_text(doc_id: str) -> PlainTextResponse:
+    def get_text(doc_id: str, who: Staff) -> PlainTextResponse:
+        """The OCR / text-layer text, pages separated by form feeds. (staff)"""
         return PlainTextResponse(_record(doc_id).get("text") or "")
 
     @app.get("/api/v1/search", tags=["search"])
     def search(
+        who: Staff,
         q: str = "",
         type: str | None = None,
         field: str | None = None,
@@ -191,6 +213,7 @@ def create_app(settings: Settings, *, web: bool = True) -> FastAPI:
         limit: int = Query(10, ge=1, le=100),
         offset: int = Query(0, ge=0),
     ) -> dict[str, Any]:
+        """Full-text search with filters and facet counts. (staff)"""
         query = SearchQuery(
             text=q,
             doc_type=type,
@@ -213,18 +236,25 @@ def create_app(settings: Settings, *, web: bool = True) -> FastAPI:
 
     @app.get("/api/v1/health", tags=["system"])
     def health() -> dict[str, str]:
+        """Liveness; needs no sign-in."""
         return {"status": "ok"}
 
+    from .admin_api import router as admin_router
+    from .docs_api import router as docs_router
+    from .live import router as live_router
     from .reports_api import router as reports_router
 
-    app.include_router(reports_router)
+    app.include_router(live_router)
+    app.include_router(docs_router)
+    app.include_router(admin_router)
+    app.include_router(reports_router, dependencies=[Depends(auth.reports_guard)])
 
     if web:
         try:
             from .web import mount_web
         except ImportError:  # the web app is optional for API-only deployments
-            mount_web = None
-        if mount_web is not None:
+            log.warning("web app unavailable; serving the API only", exc_info=True)
+        else:
             mount_web(app, settings)
     return app
 

@@ -1,9 +1,164 @@
-"""Placeholder: filled in by its own change."""
+"""``sohoa user``: users of the web app and API tokens for scripts (in ``Settings.app_db_path``).
+
+sohoa user add NAME --role operator|staff|admin [--password P]   (prompts on a terminal, else generates)
+sohoa user token NAME [--label L]                                 prints a new API token (Bearer)
+sohoa user list [--json]
+sohoa user set NAME [--role R] [--password P | --new-password] [--disable | --enable]
+sohoa user ensure-demo                                            demo / sohoa-demo, admin (idempotent)
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
+import sys
+
+from ..api.appdb import ROLES, AppDB, generate_password
+from ..errors import NotFoundError, PermanentError
+from ..settings import Settings
+
+DEMO_USER = "demo"
+DEMO_PASSWORD = "sohoa-demo"
+
+
+def _db() -> AppDB:
+    settings = Settings()  # type: ignore[call-arg]  # every field has a default (read from SOHOA_*)
+    return AppDB(settings.app_db_path, settings.secret_key)
+
+
+def _ask_password() -> str | None:
+    """Prompt twice on a terminal; None when there is no terminal (then a password is generated)."""
+    if not sys.stdin.isatty():
+        return None
+    first = getpass.getpass("Mật khẩu / password: ")
+    if first != getpass.getpass("Nhập lại / again: "):
+        raise PermanentError("hai mật khẩu khác nhau / passwords differ", code="bad_password")
+    return first
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    password = args.password or _ask_password()
+    generated = password is None
+    password = password or generate_password()
+    db = _db()
+    try:
+        user = db.add_user(args.name, args.role, password)
+    finally:
+        db.close()
+    print(f"đã tạo / created {user.name} ({user.role})")
+    if generated:
+        print(f"mật khẩu / password: {password}")
+    return 0
+
+
+def _cmd_token(args: argparse.Namespace) -> int:
+    db = _db()
+    try:
+        token = db.new_token(args.name, args.label)
+    finally:
+        db.close()
+    print(token)
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    db = _db()
+    try:
+        rows = [
+            {
+                "name": u.name,
+                "role": u.role,
+                "active": u.active,
+                "created_at": u.created_at,
+                "tokens": db.token_count(u.name),
+            }
+            for u in db.users()
+        ]
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    for r in rows:
+        state = "" if r["active"] else "  (khóa / disabled)"
+        print(f"{r['name']:24} {r['role']:9} tokens={r['tokens']}  {r['created_at']}{state}")
+    return 0
+
+
+def _cmd_set(args: argparse.Namespace) -> int:
+    db = _db()
+    try:
+        if db.get_user(args.name, include_inactive=True) is None:
+            raise NotFoundError(f"không có người dùng / no user {args.name}")
+        if args.role:
+            db.set_role(args.name, args.role)
+        password = generate_password() if args.new_password else args.password
+        if password:
+            db.set_password(args.name, password)
+        if args.disable or args.enable:
+            db.set_active(args.name, bool(args.enable))
+    finally:
+        db.close()
+    if args.new_password:
+        print(f"mật khẩu mới / new password: {password}")
+    print("đã cập nhật / updated")
+    return 0
+
+
+def ensure_demo(db: AppDB) -> bool:
+    """Create (or reset to) the documented demo admin; True when it was created."""
+    user = db.get_user(DEMO_USER, include_inactive=True)
+    if user is None:
+        db.add_user(DEMO_USER, "admin", DEMO_PASSWORD)
+        return True
+    if db.authenticate(DEMO_USER, DEMO_PASSWORD) is None or user.role != "admin" or not user.active:
+        db.set_active(DEMO_USER, True)
+        db.set_role(DEMO_USER, "admin")
+        db.set_password(DEMO_USER, DEMO_PASSWORD)
+    return False
+
+
+def _cmd_ensure_demo(args: argparse.Namespace) -> int:
+    db = _db()
+    try:
+        created = ensure_demo(db)
+    finally:
+        db.close()
+    what = "đã tạo / created" if created else "đã có / exists"
+    print(f"{what}: {DEMO_USER} / {DEMO_PASSWORD} (admin)")
+    return 0
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    return None
+    user = sub.add_parser("user", help="users of the web app and API tokens")
+    commands = user.add_subparsers(dest="user_command", required=True)
+
+    p = commands.add_parser("add", help="create a user (password prompted, or generated and printed)")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--password")
+    p.set_defaults(func=_cmd_add)
+
+    p = commands.add_parser("token", help="print a new API token for NAME (use as 'Authorization: Bearer ...')")
+    p.add_argument("name")
+    p.add_argument("--label", help="what the token is for (shown in the user list)")
+    p.set_defaults(func=_cmd_token)
+
+    p = commands.add_parser("list", help="users, roles and token counts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_list)
+
+    p = commands.add_parser("set", help="change role / password / active")
+    p.add_argument("name")
+    p.add_argument("--role", choices=ROLES)
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--password")
+    group.add_argument("--new-password", action="store_true", help="generate and print a new password")
+    active = p.add_mutually_exclusive_group()
+    active.add_argument("--disable", action="store_true", help="lock the user out (ends sessions, revokes tokens)")
+    active.add_argument("--enable", action="store_true")
+    p.set_defaults(func=_cmd_set)
+
+    p = commands.add_parser("ensure-demo", help=f"create the demo admin {DEMO_USER} / {DEMO_PASSWORD} (idempotent)")
+    p.set_defaults(func=_cmd_ensure_demo)

@@ -1,0 +1,124 @@
+"""Sign-in, sessions, cookies, CSRF and sign-in throttling."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import World, png_bytes
+from workers.api import audit, pages_auth
+
+
+def _client(world: World, base_url: str = "http://testserver") -> TestClient:
+    return TestClient(world.app, base_url=base_url)
+
+
+def test_sign_in_sets_a_safe_session_cookie_and_sign_out_ends_it(world: World) -> None:
+    client = _client(world)
+    csrf = world.sign_in(client, "staff", "staff-password")
+    cookie = next(h for h in client.cookies.jar if h.name == "sohoa_session")
+    assert cookie.has_nonstandard_attr("HttpOnly") and not cookie.secure
+    page = client.get("/search")
+    assert page.status_code == 200 and "staff" in page.text
+    response = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert client.get("/search", follow_redirects=False).status_code == 303
+    actions = [e.action for e in audit.entries(world.db)[1]]
+    assert actions[:2] == ["logout", "login"]
+
+
+def test_cookie_is_secure_over_https_and_samesite_lax(world: World) -> None:
+    client = _client(world, "https://testserver")
+    page = client.get("/login")
+    token = re.search(r'name="login_token" value="([^"]+)"', page.text)
+    assert token
+    response = client.post(
+        "/login",
+        data={"username": "admin", "password": "admin-password", "login_token": token.group(1)},
+        follow_redirects=False,
+    )
+    header = response.headers["set-cookie"].lower()
+    assert "sohoa_session=" in header and "httponly" in header and "samesite=lax" in header and "secure" in header
+
+
+def test_wrong_password_and_login_csrf(world: World) -> None:
+    client = _client(world)
+    page = client.get("/login")
+    token = re.search(r'name="login_token" value="([^"]+)"', page.text)
+    assert token
+    wrong = client.post("/login", data={"username": "staff", "password": "nope", "login_token": token.group(1)})
+    assert wrong.status_code == 401 and "Sai tên đăng nhập hoặc mật khẩu" in wrong.text
+    forged = TestClient(world.app).post(
+        "/login", data={"username": "staff", "password": "staff-password", "login_token": "forged"}
+    )
+    assert forged.status_code == 400 and "sohoa_session" not in forged.headers.get("set-cookie", "")
+
+
+def test_sign_in_is_throttled_after_many_failures(world: World) -> None:
+    pages_auth._failures.clear()
+    client = _client(world)
+    for _ in range(pages_auth.MAX_FAILURES):
+        page = client.get("/login")
+        token = re.search(r'name="login_token" value="([^"]+)"', page.text)
+        assert token
+        client.post("/login", data={"username": "admin", "password": "bad", "login_token": token.group(1)})
+    page = client.get("/login")
+    token = re.search(r'name="login_token" value="([^"]+)"', page.text)
+    assert token
+    blocked = client.post(
+        "/login", data={"username": "admin", "password": "admin-password", "login_token": token.group(1)}
+    )
+    assert blocked.status_code == 429
+    pages_auth._failures.clear()
+
+
+def test_next_goes_only_to_local_pages(world: World) -> None:
+    client = _client(world)
+    assert client.get("/documents/abc", follow_redirects=False).headers["location"] == "/login?next=%2Fdocuments%2Fabc"
+    page = client.get("/login?next=//evil.example/x")
+    assert 'name="next" value="/"' in page.text
+    token = re.search(r'name="login_token" value="([^"]+)"', page.text)
+    assert token
+    response = client.post(
+        "/login",
+        data={
+            "username": "operator",
+            "password": "operator-password",
+            "login_token": token.group(1),
+            "next": "https://evil.example",
+        },
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/upload"  # operators land on the upload page
+
+
+def test_cookie_requests_that_change_things_need_the_csrf_token(world: World) -> None:
+    client = _client(world)
+    csrf = world.sign_in(client, "operator", "operator-password")
+    files = {"files": ("x.png", png_bytes("blue"), "image/png")}
+    assert client.post("/api/v1/batches", files=files).status_code == 403
+    assert client.post("/api/v1/batches", files=files, headers={"X-CSRF-Token": "wrong"}).status_code == 403
+    ok = client.post("/api/v1/batches", files=files, headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 201
+    # a form field works too, and GETs need none
+    assert client.post("/logout", data={"csrf_token": "nope"}, follow_redirects=False).status_code == 403
+    assert client.get("/api/v1/me").json() == {"name": "operator", "role": "operator", "via": "session"}
+    # Bearer callers need no CSRF token: browsers never send that header on their own
+    bearer = world.client.post("/api/v1/batches", files=files, headers=world.as_role("operator"))
+    assert bearer.status_code == 201
+
+
+def test_pages_answer_403_with_a_page_and_api_with_json(world: World) -> None:
+    page = world.client.get("/search", headers=world.as_role("operator"))
+    assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
+    assert "Không có quyền" in page.text
+    api = world.client.get("/api/v1/search", headers=world.as_role("operator"))
+    assert api.status_code == 403 and api.json()["code"] == "forbidden"
+
+
+def test_pages_carry_security_headers(world: World) -> None:
+    page = world.client.get("/login")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "SAMEORIGIN"
+    assert page.headers["x-content-type-options"] == "nosniff"

@@ -1,0 +1,100 @@
+"""Documents: reading, downloads (audited), corrections, confirmation, review queue, page previews."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from tests.api.conftest import World
+from workers.api import audit
+from workers.context import derived_key
+from workers.ingest import ingest_file
+
+
+def test_document_view_download_and_text(world: World) -> None:
+    staff = world.as_role("staff")
+    record = world.client.get(f"/api/v1/documents/{world.doc}", headers=staff).json()
+    assert record["so_ky_hieu"] == "12/GP-SCT" and record["review"] is True
+    original = world.client.get(f"/api/v1/documents/{world.doc}/original", headers=staff)
+    assert original.status_code == 200 and original.content.startswith(b"\x89PNG")
+    assert "giay-phep.png" in original.headers["content-disposition"]
+    assert world.client.get(f"/api/v1/documents/{world.doc}/pdf", headers=staff).status_code == 404  # not made here
+    world.ctx.store.put_bytes(derived_key(world.doc, "searchable.pdf"), b"%PDF-1.4 x", "application/pdf")
+    pdf = world.client.get(f"/api/v1/documents/{world.doc}/pdf", headers=staff)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = world.client.get(f"/api/v1/documents/{world.doc}/text", headers=staff)
+    assert "GIẤY PHÉP BÁN LẺ RƯỢU" in text.text
+    actions = sorted(e.action for e in audit.entries(world.db, user="staff")[1])
+    assert actions == ["download_original", "download_pdf", "view"]
+    assert world.client.get("/api/v1/documents/nope", headers=staff).status_code == 404
+
+
+def test_corrections_are_kept_with_who_and_audited(world: World) -> None:
+    staff = world.as_role("staff")
+    response = world.client.post(
+        f"/api/v1/documents/{world.doc}/corrections",
+        headers=staff,
+        json={"changes": {"doc_type": "quyet_dinh", "ngay_ban_hanh": "2023-03-16"}},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["doc_type"] == "quyet_dinh" and response.json()["review"] is False
+    history = world.client.get(f"/api/v1/documents/{world.doc}/corrections", headers=staff).json()
+    assert history[0]["by"] == "staff" and history[0]["previous"]["doc_type"] == "giay_phep"
+    bad = world.client.post(
+        f"/api/v1/documents/{world.doc}/corrections", headers=staff, json={"changes": {"ngay_ban_hanh": "16/03/2023"}}
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "bad_value"
+    entries = audit.entries(world.db, action="correct")[1]
+    assert len(entries) == 1 and entries[0].user == "staff" and entries[0].target == world.doc
+    # the search sees the corrected type
+    hits = world.client.get("/api/v1/search", headers=staff, params={"type": "quyet_dinh"}).json()
+    assert [h["doc_id"] for h in hits["hits"]] == [world.doc]
+
+
+def test_confirm_keeps_values_and_clears_review(world: World) -> None:
+    staff = world.as_role("staff")
+    queue = world.client.get("/api/v1/review", headers=staff).json()
+    reasons = {i["doc_id"]: i["reason"] for i in queue["items"]}
+    assert reasons == {world.doc: "low_confidence", world.failed: "failed", world.other_doc: "failed"}
+    body = world.client.post(f"/api/v1/documents/{world.doc}/confirm", headers=staff).json()
+    assert body["review"] is False and body["doc_type"] == "giay_phep" and body["next"] is None
+    assert "doc_type" in body["corrected"]
+    assert world.doc not in {i["doc_id"] for i in world.client.get("/api/v1/review", headers=staff).json()["items"]}
+    failed = world.client.post(f"/api/v1/documents/{world.failed}/confirm", headers=staff)
+    assert failed.status_code == 400 and failed.json()["code"] == "not_indexed"
+
+
+def test_page_preview_png(world: World) -> None:
+    staff = world.as_role("staff")
+    response = world.client.get(f"/api/v1/documents/{world.doc}/pages/1.png?width=480", headers=staff)
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(response.content))
+    assert image.width <= 480
+    assert world.client.get(f"/api/v1/documents/{world.doc}/pages/2.png", headers=staff).status_code == 404
+    # cached: the second answer is the same file
+    again = world.client.get(f"/api/v1/documents/{world.doc}/pages/1.png?width=480", headers=staff)
+    assert again.content == response.content
+
+
+def test_search_api_highlights_and_facets(world: World) -> None:
+    body = world.client.get(
+        "/api/v1/search", headers=world.as_role("staff"), params={"q": "giay phep ban le ruou"}
+    ).json()
+    assert body["total"] == 1
+    hit = body["hits"][0]
+    assert "<mark>" in hit["highlights"][0] and "<script>" not in hit["highlights"][0]
+    assert body["facets"]["doc_type"] == {"giay_phep": 1}
+
+
+def test_page_preview_of_a_pdf(world: World) -> None:
+    pdf = world.tmp / "scan.pdf"
+    Image.new("RGB", (600, 800), "white").save(pdf, "PDF", resolution=100)
+    uploaded = ingest_file(world.ctx, pdf, "scan.pdf", world.batch)
+    world.ctx.index.upsert(uploaded.doc_id, {"state": "indexed", "kind": "pdf", "pages": 1})
+    response = world.client.get(
+        f"/api/v1/documents/{uploaded.doc_id}/pages/1.png?width=480", headers=world.as_role("staff")
+    )
+    assert response.status_code == 200, response.text
+    image = Image.open(io.BytesIO(response.content))
+    assert 440 <= image.width <= 520 and image.height > image.width

@@ -1,0 +1,196 @@
+"""Vietnamese labels and formats shown by the web pages (Jinja filters and globals).
+
+Times are stored in UTC; pages show them in Vietnam time (UTC+7, no daylight saving) as dd/mm/yyyy.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Any
+
+from markupsafe import Markup
+
+from ..errors import SohoaError
+from .appdb import ROLE_NAMES
+
+log = logging.getLogger(__name__)
+VN_TIME = timezone(timedelta(hours=7))
+
+STATES = {
+    "queued": "Đã tải lên, chờ xử lý",
+    "processing": "Đang xử lý",
+    "indexed": "Đã lập chỉ mục",
+    "failed": "Lỗi",
+}
+STAGES = {
+    "queued": "Đã tải lên",
+    "ocr": "Đang nhận dạng (OCR)",
+    "classify": "Đang phân loại",
+    "done": "Đã lập chỉ mục",
+    "failed": "Lỗi",
+}
+FACETS = {
+    "doc_type": "Loại văn bản",
+    "field": "Lĩnh vực",
+    "issuer": "Cơ quan ban hành",
+    "year": "Năm ban hành",
+    "state": "Trạng thái",
+    "low_confidence": "Độ tin cậy OCR thấp",
+}
+METADATA = {
+    "doc_type": "Loại văn bản",
+    "doc_subtype": "Loại chi tiết",
+    "field": "Lĩnh vực",
+    "so_ky_hieu": "Số, ký hiệu",
+    "ngay_ban_hanh": "Ngày ban hành",
+    "co_quan_ban_hanh": "Cơ quan ban hành",
+    "nguoi_ky": "Người ký",
+    "chuc_vu_nguoi_ky": "Chức vụ người ký",
+    "trich_yeu": "Trích yếu",
+    "hieu_luc_den": "Hiệu lực đến",
+    "chu_the": "Chủ thể (tổ chức, cá nhân)",
+    "ma_ho_so": "Mã hồ sơ",
+}
+REVIEW_REASONS = {
+    "failed": "Lỗi xử lý",
+    "low_confidence": "OCR tin cậy thấp",
+    "uncertain": "Chưa chắc loại / lĩnh vực",
+}
+SORTS = {"relevance": "Liên quan nhất", "date_desc": "Ngày ban hành mới nhất", "date_asc": "Ngày ban hành cũ nhất"}
+
+
+@lru_cache(maxsize=1)
+def taxonomy_names() -> tuple[dict[str, str], dict[str, str]]:
+    """(doc type code -> name, field code -> name); empty when the taxonomy cannot be read."""
+    try:
+        from ..pipeline.taxonomy import load_taxonomy
+
+        taxonomy = load_taxonomy()
+        return {t.code: t.name for t in taxonomy.doc_types}, {f.code: f.name for f in taxonomy.fields}
+    except (SohoaError, ImportError, AttributeError) as exc:  # labels are cosmetic: never fail a page
+        log.warning("taxonomy labels unavailable: %s", exc)
+        return {}, {}
+
+
+def doc_type_name(code: str | None) -> str:
+    if not code:
+        return "—"
+    return taxonomy_names()[0].get(code, code)
+
+
+def field_name(code: str | None) -> str:
+    if not code:
+        return "—"
+    return taxonomy_names()[1].get(code, code)
+
+
+def facet_value_name(facet: str, value: str) -> str:
+    if facet == "doc_type":
+        return doc_type_name(value)
+    if facet == "field":
+        return field_name(value)
+    if facet == "state":
+        return STATES.get(value, value)
+    if facet == "low_confidence":
+        return "Có" if value == "true" else "Không"
+    return value
+
+
+def vn_date(value: str | None) -> str:
+    """``2024-03-05`` -> ``05/03/2024`` (anything else unchanged)."""
+    if not value:
+        return ""
+    try:
+        return date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)
+
+
+def vn_datetime(value: str | None) -> str:
+    """An ISO UTC timestamp in Vietnam time, ``dd/mm/yyyy HH:MM:SS``."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VN_TIME).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def duration(start: str | None, end: str | None) -> str:
+    """Time between two ISO timestamps as ``1 giờ 2 phút`` / ``3 phút 4 giây`` / ``5 giây``."""
+    if not start or not end:
+        return ""
+    try:
+        seconds = int((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds())
+    except ValueError:
+        return ""
+    seconds = max(0, seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} giờ {minutes} phút"
+    if minutes:
+        return f"{minutes} phút {secs} giây"
+    return f"{secs} giây"
+
+
+def percent(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value * 100:.1f}%".replace(".", ",")
+
+
+def marks(snippet: str) -> Markup:
+    """A search snippet as safe HTML: only ``<mark>`` survives; everything else is (re-)escaped.
+
+    Snippets from the index are already escaped with ``<mark>`` around hits; unescaping then escaping each
+    piece keeps that exact output and neutralizes anything a backend might have left raw.
+    """
+    out = []
+    for i, piece in enumerate(snippet.replace("</mark>", "<mark>").split("<mark>")):
+        text = html.escape(html.unescape(piece))
+        out.append(f"<mark>{text}</mark>" if i % 2 else text)
+    return Markup("".join(out))
+
+
+def detail_value(value: Any) -> str:
+    """An audit detail as text: ``{"doc_type": "cong_van"}`` -> ``Loại văn bản = cong_van``."""
+    if isinstance(value, dict):
+        return "; ".join(f"{METADATA.get(k, k)} = {'—' if v in (None, '') else v}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def jinja_filters() -> dict[str, Any]:
+    return {
+        "vn_date": vn_date,
+        "vn_datetime": vn_datetime,
+        "doc_type_name": doc_type_name,
+        "field_name": field_name,
+        "state_name": lambda s: STATES.get(s or "", s or ""),
+        "stage_name": lambda s: STAGES.get(s or "", s or ""),
+        "role_name": lambda r: ROLE_NAMES.get(r or "", r or ""),
+        "percent": percent,
+        "marks": marks,
+        "detail_value": detail_value,
+    }
+
+
+def jinja_globals() -> dict[str, Any]:
+    return {
+        "STATES": STATES,
+        "FACETS": FACETS,
+        "METADATA": METADATA,
+        "REVIEW_REASONS": REVIEW_REASONS,
+        "SORTS": SORTS,
+        "ROLE_NAMES": ROLE_NAMES,
+        "facet_value_name": facet_value_name,
+        "duration": duration,
+    }
