@@ -50,6 +50,13 @@ def _top(ctx: Context, query: str, n: int = 3) -> list[str]:
     return [h.record["doc_id"] for h in ctx.index.search(SearchQuery(text=query, limit=n)).hits]
 
 
+def _answers(ctx: Context, query: str) -> tuple[int, set[str], dict[str, dict[str, int]]]:
+    """Total, every hit and the facets: what must agree between backends. (BM25 differs in detail
+    between SQLite FTS5 and Elasticsearch, so near-ties may swap places; the hit set may not.)"""
+    result = ctx.index.search(SearchQuery(text=query, limit=100))
+    return result.total, {h.record["doc_id"] for h in result.hits}, result.facets
+
+
 def test_cluster_run_matches_embedded_run(
     cluster_settings: Settings, processed_samples: Settings, samples_dir: Path
 ) -> None:
@@ -63,7 +70,8 @@ def test_cluster_run_matches_embedded_run(
         try:
             embedded = _snapshot(embedded_ctx)
             for query in QUERIES:
-                assert _top(ctx, query) == _top(embedded_ctx, query), query
+                assert _answers(ctx, query) == _answers(embedded_ctx, query), query
+                assert _top(ctx, query, 1)[0] in _top(embedded_ctx, query, 3), query
         finally:
             embedded_ctx.close()
         assert set(cluster) == {f.doc_id for f in report.files}

@@ -120,7 +120,8 @@ def test_sigkill_mid_batch_then_restart_indexes_every_file_once(settings: Settin
     done_before = len(log.read_text().splitlines())
     assert 3 <= done_before < count, "the worker must die mid-batch"
     states = [r["state"] for r in ctx.index.scan("kill")]
-    assert states.count("indexed") == done_before
+    # the log line is written just before the record is indexed: the kill may fall in between
+    assert states.count("indexed") in (done_before - 1, done_before)
     # restart: the message the dead worker held is handed out again at once (its owner is gone)
     restarted = subprocess.run(cmd, cwd=ROOT, env={**env, "FAKE_PIPELINE_DELAY": "0"}, timeout=60)
     assert restarted.returncode == 0
