@@ -46,7 +46,8 @@ def samples_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def load_gt(samples: Path) -> dict[str, dict[str, object]]:
     """Ground truth by file name."""
     return {
-        json.loads(p.read_text())["file"]: json.loads(p.read_text()) for p in sorted((samples / "gt").glob("doc_*.json"))
+        json.loads(p.read_text())["file"]: json.loads(p.read_text())
+        for p in sorted((samples / "gt").glob("doc_*.json"))
     }
 
 

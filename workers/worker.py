@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
-import os
 import shutil
 import signal
 import tempfile
@@ -224,7 +223,7 @@ def run_pool(settings: Settings, processes: int, *, drain: bool = False) -> int:
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
         run_worker(settings, drain=drain, stop=stop)
         return 0
-    mp = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    mp = multiprocessing.get_context("fork")  # POSIX only, like the OCR tools
     children = [mp.Process(target=_child, args=(settings, drain), name=f"sohoa-worker-{i}") for i in range(processes)]
     for child in children:
         child.start()

@@ -11,7 +11,6 @@ from workers.pipeline.process import Processed
 from workers.pipeline.types import Analysis, PageText, ReadResult
 from workers.settings import Settings
 
-
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
