@@ -348,3 +348,11 @@ def test_vv_subject_sharing_its_row_with_the_place_date() -> None:
     assert (a.doc_type, a.so_ky_hieu, a.ngay_ban_hanh) == ("cong_van", "4999/BCT-ATMT", "2024-10-31")
     assert a.co_quan_ban_hanh == "Bộ Công Thương"
     assert a.trich_yeu == "V/v triển khai quy định mới trong lĩnh vực kinh doanh khí"
+
+
+def test_date_with_month_word_lost_by_ocr() -> None:
+    from workers.pipeline.vndate import find_dates
+
+    dates = find_dates("Số: 09/GCN-SCT Bắc Sơn, ngày 15 7 năm 2024")
+    assert [d.iso for d in dates] == ["2024-07-15"]
+    assert [d.iso for d in find_dates("ngày 27 tháng 8 năm 2024; lô 15 7 năm")] == ["2024-08-27"]

@@ -29,6 +29,10 @@ _TEXT_DATE = re.compile(  # "ngày" may be lost by OCR; "tháng" and "năm" are 
     rf"(?:(?<![a-z]){_DAY_WORD}\s*[:.]?\s*|(?<![\w/.-]))(?P<d>{_N3})\s*[,.]?\s*{_MONTH_WORD}\s*(?P<m>{_N3})\s*[,.]?\s*"
     rf"{_YEAR_WORD}\s*[:.]?\s*{_YEAR_JUNK}(?P<y>{_Y})(?![0-9])"
 )
+# "ngày 15 7 năm 2024": OCR lost "tháng" on a noisy scan; "ngày" and "năm" must then both be there.
+_TEXT_DATE_NO_MONTH = re.compile(
+    rf"(?<![a-z]){_DAY_WORD}\s*[:.]?\s*(?P<d>{_N})\s+(?P<m>{_N})\s*[,.]?\s*{_YEAR_WORD}\s*[:.]?\s*(?P<y>{_Y})(?![0-9])"
+)
 _NUM_DATE = re.compile(
     rf"(?<![\w./-])(?P<d>{_N})\s?(?P<s>[/.-])\s?(?P<m>{_N})\s?(?P=s)\s?(?P<y>[0-9oil|!]{{4}})(?![\w/])"
 )
@@ -100,6 +104,12 @@ def find_dates(text: str) -> list[DateMatch]:
     folded = fold_aligned(text)
     found = [_from_match(m, True) for m in _TEXT_DATE.finditer(folded)]
     spelled = [d for d in found if d]
+    covered = [(d.start, d.end) for d in spelled]
+    for m in _TEXT_DATE_NO_MONTH.finditer(folded):
+        match = _from_match(m, True)
+        if match and not any(s <= match.start < e for s, e in covered):
+            spelled.append(match)
+    spelled.sort(key=lambda d: d.start)
     taken = [(d.start, d.end) for d in spelled]
     numeric = [_from_match(m, False) for m in _NUM_DATE.finditer(folded)]
     extra = [d for d in numeric if d and not any(s <= d.start < e for s, e in taken)]
