@@ -77,6 +77,10 @@ INPUT_ERRORS: dict[str, str] = {
         "Nhận dạng một trang quá thời gian cho phép. Hãy quét lại trang đó rõ hơn hoặc ở 300 dpi. (OCR page timeout.)"
     ),
     "no_pages": "Tài liệu không có trang nào. Hãy kiểm tra lại tệp. (Document has no pages.)",
+    "pdf_timeout": (
+        "Đọc cấu trúc/lớp chữ của PDF quá thời gian cho phép (PDF có thể bị lỗi hoặc quá phức tạp). Hãy in "
+        "lại ra PDF hoặc quét lại. (Reading the PDF timed out.)"
+    ),
 }
 
 

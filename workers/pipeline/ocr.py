@@ -1,0 +1,396 @@
+"""Read a document: the text layer of PDF pages that have one, OCR of every other page.
+
+:func:`read_document` is the stage's contract (see :class:`~workers.pipeline.types.ReadResult`). It is a
+linear pipeline:
+
+1. sniff the real type (magic bytes) and check size, encryption and page count;
+2. PDFs: one ``pdftotext -layout`` for all pages; a page whose text layer is meaningful is taken as it
+   is (``source="text_layer"``, never OCR'd);
+3. every other page is a job for a pool of ``settings.ocr_jobs`` threads, each driving one
+   single-threaded Tesseract process: load only that page (extract or render one PDF page, or one TIFF
+   frame), prepare it (:mod:`.prepare`), OCR it once for TSV and its text-only PDF page, and run
+   orientation detection only when the page looks sideways or its confidence is low;
+4. text in reading order (visual rows: side-by-side columns on one line), NFC; pages joined by ``\\f``;
+5. the searchable PDF (:mod:`.pdfout`) when at least one page was OCR'd.
+
+Raises :class:`~workers.errors.PermanentError` with a stable code for bad input (``empty_file``,
+``file_too_large``, ``unsupported_type``, ``corrupt_file``, ``encrypted_pdf``, ``too_many_pages``,
+``no_pages``, ``page_too_large``, ``page_timeout``, ``pdf_timeout``), ``ConfigError`` when Tesseract or
+poppler is missing, ``TransientError`` when Tesseract crashes. When a page fails, the other pages'
+processes are killed before the error propagates.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+import time
+import unicodedata
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from ..errors import input_error
+from ..settings import Settings
+from . import pdfout, poppler, prepare, tesseract
+from .sniff import Kind, sniff
+from .types import PageText, ReadResult
+
+log = logging.getLogger(__name__)
+
+LOW_CONFIDENCE = 60.0
+"""A page whose mean word confidence is below this gets orientation detection and, if Tesseract finds it
+turned, a second OCR pass. Upright pages of the samples score >= 70 even when heavily degraded; pages
+upside down or sideways score 40-45."""
+
+OSD_MIN_CONFIDENCE = 1.0
+"""Orientation confidence Tesseract must report before we try the rotation it suggests. Low on purpose:
+the rotated page's text is kept only if its confidence is higher than the original's."""
+
+SEARCHABLE_PDF = "searchable.pdf"
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One page to OCR and where its pixels come from."""
+
+    number: int  # 1-based page number in the document
+    frame: int = 0  # TIFF frame
+    pdf_dpi: int = 0  # PDF: resolution to read the page at
+    pdf_extract: bool = False  # PDF: the page is one full-page image, extract it as it is stored
+    pdf_gray: bool = True  # PDF: render in grey (no colour image on the page)
+
+
+@dataclass
+class _Ctx:
+    path: Path
+    kind: Kind
+    scratch: Path
+    settings: Settings
+    cancel: threading.Event
+
+
+@dataclass
+class _Done:
+    page: PageText
+    part: pdfout.PagePart
+
+
+def read_document(path: Path, workdir: Path, settings: Settings) -> ReadResult:
+    """Text of every page of the PDF / TIFF / PNG / JPEG at ``path``, and a searchable PDF.
+
+    ``workdir`` receives ``searchable.pdf`` (None in the result when no page needed OCR: the source PDF
+    is then already searchable) and temporary files it removes before returning. Blocks until every
+    page is done, using ``settings.ocr_jobs`` Tesseract processes at most.
+    """
+    started = time.monotonic()
+    limits = settings.limits
+    size = path.stat().st_size
+    if size == 0:
+        raise input_error("empty_file")
+    if size > limits.max_bytes:
+        raise input_error("file_too_large", f"{size} > {limits.max_bytes} bytes")
+    kind = sniff(path)
+    # Pillow warns above MAX_IMAGE_PIXELS and refuses twice that; we refuse anything above the limit
+    # ourselves from the header, before decoding (see _check_pixels).
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    tesseract.check_languages(settings.ocr_lang)
+    workdir.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="ocr-", dir=workdir))
+    try:
+        ctx = _Ctx(path, kind, scratch, settings, threading.Event())
+        if kind == "pdf":
+            fixed, jobs = _plan_pdf(ctx)
+        else:
+            fixed, jobs = {}, _plan_image(ctx)
+        done = {**fixed, **_run_jobs(ctx, jobs)}
+        numbers = sorted(done)
+        pages = [done[n].page for n in numbers]
+        searchable = None
+        if jobs:
+            searchable = pdfout.assemble(
+                [done[n].part for n in numbers],
+                workdir / SEARCHABLE_PDF,
+                source_pdf=path if kind == "pdf" else None,
+            )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    result = ReadResult(kind=kind, pages=pages, searchable_pdf=searchable)
+    log.info(
+        "read kind=%s pages=%d ocr=%d conf=%s secs=%.2f",
+        kind,
+        len(pages),
+        result.pages_ocr,
+        result.confidence,
+        time.monotonic() - started,
+    )
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- planning
+
+
+def _plan_pdf(ctx: _Ctx) -> tuple[dict[int, _Done], list[_Job]]:
+    limits = ctx.settings.limits
+    memory = limits.ocr_memory_mb
+    info = poppler.pdf_info(ctx.path, timeout=limits.pdf_seconds, memory_mb=memory, max_pages=limits.max_pages)
+    texts = poppler.text_layers(ctx.path, info.pages, timeout=limits.pdf_seconds, memory_mb=memory)
+    fixed: dict[int, _Done] = {}
+    todo: list[int] = []
+    for n, raw in enumerate(texts, start=1):
+        if _meaningful(raw):
+            page = PageText(number=n, text=_clean_layer_text(raw), source="text_layer")
+            fixed[n] = _Done(page, pdfout.PagePart(source_page=n))
+        else:
+            todo.append(n)
+    if not todo:
+        return fixed, []
+    images = poppler.page_images(ctx.path, info.pages, timeout=limits.pdf_seconds, memory_mb=memory)
+    jobs = []
+    for n in todo:
+        img = images.get(n)
+        page_w, page_h = info.sizes[n - 1]
+        if img is None:  # vector-only page (outlined text, drawings): render at the OCR setting
+            dpi, gray, extract = ctx.settings.ocr_dpi, False, False
+        else:
+            dpi = max(72, min(round(img.ppi), ctx.settings.ocr_dpi))
+            gray = not img.color
+            # One image filling the page, drawn upright: what a scanner writes. Extracting it is ~10x
+            # cheaper than rendering and loses nothing.
+            fits = abs(img.size_pt[0] - page_w) < 0.03 * page_w and abs(img.size_pt[1] - page_h) < 0.03 * page_h
+            extract = img.count == 1 and fits and round(img.ppi) <= ctx.settings.ocr_dpi * 2
+            if extract:
+                _check_pixels(img.width * img.height, limits.max_pixels, n)
+                dpi = round(img.ppi)
+        if not (img is not None and extract):
+            _check_pixels(info.pixels(n, dpi), limits.max_pixels, n)
+        jobs.append(_Job(number=n, pdf_dpi=dpi, pdf_extract=extract, pdf_gray=gray))
+    return fixed, jobs
+
+
+def _plan_image(ctx: _Ctx) -> list[_Job]:
+    limits = ctx.settings.limits
+    with _open_image(ctx.path) as im:
+        frames = getattr(im, "n_frames", 1) if ctx.kind == "tiff" else 1
+        if frames > limits.max_pages:
+            raise input_error("too_many_pages", f"{frames} > {limits.max_pages}")
+        for i in range(frames):
+            im.seek(i)
+            _check_pixels(im.width * im.height, limits.max_pixels, i + 1)
+    return [_Job(number=i + 1, frame=i) for i in range(frames)]
+
+
+def _meaningful(text: str) -> bool:
+    """A text layer worth trusting: some words, mostly letters/digits, no encoding garbage."""
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible:
+        return False
+    alnum = sum(ch.isalnum() for ch in visible)
+    broken = sum(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cc", "Cs") for ch in visible)
+    return alnum >= 20 and alnum >= 0.5 * len(visible) and broken <= 0.02 * len(visible)
+
+
+def _clean_layer_text(text: str) -> str:
+    """``pdftotext -layout`` text in the same shape as OCR text: NFC, one space between columns."""
+    lines = (" ".join(line.split()) for line in unicodedata.normalize("NFC", text).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _check_pixels(pixels: int, limit: int, number: int) -> None:
+    if pixels > limit:
+        raise input_error("page_too_large", f"trang {number}: {pixels:,} > {limit:,} pixel")
+
+
+def _open_image(path: Path) -> Image.Image:
+    try:
+        return Image.open(path)
+    except Image.DecompressionBombError as exc:
+        raise input_error("page_too_large", str(exc)[:200]) from exc
+    except (OSError, SyntaxError, ValueError) as exc:  # UnidentifiedImageError is an OSError
+        raise input_error("corrupt_file", str(exc)[:200]) from exc
+
+
+# ----------------------------------------------------------------------------------------------- running
+
+
+def _run_jobs(ctx: _Ctx, jobs: list[_Job]) -> dict[int, _Done]:
+    """OCR the jobs on ``ocr_jobs`` threads; on the first failure cancel the rest and re-raise it."""
+    if not jobs:
+        return {}
+    workers = max(1, min(ctx.settings.ocr_jobs, len(jobs)))
+    if workers == 1:
+        return {job.number: _ocr_job(ctx, job) for job in jobs}
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as pool:
+        futures: dict[Future[_Done], _Job] = {pool.submit(_ocr_job, ctx, job): job for job in jobs}
+        finished, pending = wait(futures, return_when=FIRST_EXCEPTION)
+        failed = [f for f in finished if f.exception() is not None]
+        if failed:
+            ctx.cancel.set()  # running Tesseract/poppler processes are killed within 0.25 s
+            for f in pending:
+                f.cancel()
+            wait(pending)
+            first = min(failed, key=lambda f: futures[f].number)
+            exc = first.exception()
+            assert exc is not None
+            raise exc
+        return {futures[f].number: f.result() for f in finished}
+
+
+def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
+    """Load, prepare and OCR one page; write its image page and text page for the searchable PDF."""
+    started = time.monotonic()
+    if ctx.cancel.is_set():
+        raise InterruptedError("cancelled")
+    settings, limits = ctx.settings, ctx.settings.limits
+    base = ctx.scratch / f"p{job.number:04d}"
+    original, dpi, quality = _load_page(ctx, job, base)
+    gray, gray_dpi = prepare.clean(original, dpi)
+    layout = prepare.analyze(gray, gray_dpi)
+
+    def run(rotation: int) -> tuple[prepare.Prepared, tesseract.OcrOutput]:
+        prepared = prepare.prepare(gray, gray_dpi, rotate_cw=rotation, layout=layout)
+        image = base.with_suffix(".pgm")
+        prepared.image.save(image)
+        out = tesseract.ocr(
+            image,
+            base,
+            lang=settings.ocr_lang,
+            dpi=prepared.dpi,
+            timeout=limits.page_seconds,
+            memory_mb=limits.ocr_memory_mb,
+            pdf=True,
+            cancel=ctx.cancel,
+        )
+        return prepared, out
+
+    rotation = 0
+    if layout.sideways:  # lines run vertically: ask Tesseract which quarter turn, else guess one
+        rotation = _orientation(ctx, gray, gray_dpi, base) or 90
+    prepared, out = run(rotation)
+    conf = out.confidence or 0.0
+    if conf < LOW_CONFIDENCE and out.words:
+        if layout.sideways:  # orientation detection already ran: the other quarter turn is left
+            retry = (rotation + 180) % 360
+        else:
+            turn = _orientation(ctx, prepared.image, prepared.dpi, base)
+            retry = (rotation + turn) % 360 if turn else rotation
+        if retry != rotation:
+            prepared2, out2 = run(retry)
+            if (out2.confidence or 0.0) > conf:
+                rotation, prepared, out = retry, prepared2, out2
+    text_pdf_path = base.with_suffix(".txt.pdf")
+    text_pdf_path.write_bytes(out.pdf or b"")
+    image_pdf = base.with_suffix(".img.pdf")
+    shown = prepare.deskew(prepare.turn(original, rotation), prepared.skew)
+    pdfout.write_image_page(shown, dpi, image_pdf, quality=quality)
+    text, confidence = tesseract.page_text(out.words)
+    page = PageText(
+        number=job.number,
+        text=text,
+        source="ocr",
+        confidence=None if confidence is None else round(confidence, 1),
+        rotation=rotation,
+        skew=prepared.skew,
+        width_px=original.width,
+        height_px=original.height,
+        dpi=dpi,
+        seconds=round(time.monotonic() - started, 3),
+    )
+    base.with_suffix(".pgm").unlink(missing_ok=True)
+    log.debug(
+        "page=%d rot=%d skew=%.2f conf=%s secs=%.2f", job.number, rotation, prepared.skew, page.confidence, page.seconds
+    )
+    return _Done(page, pdfout.PagePart(image_pdf=image_pdf, text_pdf=text_pdf_path if out.pdf else None))
+
+
+def _orientation(ctx: _Ctx, image: Image.Image, dpi: int, base: Path) -> int:
+    """Clockwise turn (90/180/270) Tesseract's orientation detection suggests, else 0."""
+    path = base.with_name(base.name + "-osd.pgm")
+    image.save(path)
+    try:
+        found = tesseract.orientation(
+            path,
+            dpi=dpi,
+            timeout=ctx.settings.limits.page_seconds,
+            memory_mb=ctx.settings.limits.ocr_memory_mb,
+            cancel=ctx.cancel,
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    if found is None or found.confidence < OSD_MIN_CONFIDENCE:
+        return 0
+    return found.rotate
+
+
+def _load_page(ctx: _Ctx, job: _Job, base: Path) -> tuple[Image.Image, int, int]:
+    """The page's pixels as stored, its resolution and the JPEG quality to re-encode it at."""
+    limits = ctx.settings.limits
+    if ctx.kind == "pdf":
+        if job.pdf_extract:
+            path = poppler.extract_image(
+                ctx.path,
+                job.number,
+                base,
+                timeout=limits.pdf_seconds,
+                memory_mb=limits.ocr_memory_mb,
+                cancel=ctx.cancel,
+            )
+        else:
+            path = poppler.rasterize(
+                ctx.path,
+                job.number,
+                base,
+                dpi=job.pdf_dpi,
+                gray=job.pdf_gray,
+                timeout=limits.pdf_seconds,
+                memory_mb=limits.ocr_memory_mb,
+                cancel=ctx.cancel,
+            )
+        im = _decode(path, 0)
+        path.unlink(missing_ok=True)
+        quality = pdfout.jpeg_quality(im) or pdfout.DEFAULT_JPEG_QUALITY
+        return _normalize_mode(im), job.pdf_dpi, quality
+    im = _decode(ctx.path, job.frame)
+    meta = im.info.get("dpi")
+    meta_dpi = float(meta[0]) if isinstance(meta, tuple) and meta and meta[0] else None
+    dpi, _ = prepare.infer_dpi(im.size, meta_dpi)
+    quality = pdfout.jpeg_quality(im) or pdfout.DEFAULT_JPEG_QUALITY
+    if ctx.kind == "jpeg":
+        im = ImageOps.exif_transpose(im) or im
+    return _normalize_mode(im), dpi, quality
+
+
+def _decode(path: Path, frame: int) -> Image.Image:
+    """Decode one frame fully; truncated or corrupt data raises ``corrupt_file``."""
+    im = _open_image(path)
+    try:
+        if frame:
+            im.seek(frame)
+        im.load()
+    except Image.DecompressionBombError as exc:
+        raise input_error("page_too_large", str(exc)[:200]) from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise input_error("corrupt_file", str(exc)[:200]) from exc
+    return im
+
+
+def _normalize_mode(im: Image.Image) -> Image.Image:
+    """``1``, ``L`` or ``RGB`` (the modes the rest of the stage handles)."""
+    if im.mode in ("1", "L", "RGB"):
+        return im
+    if im.mode.startswith("I") or im.mode == "F":  # 16/32-bit grey: scale the used range to 8 bits
+        a = np.asarray(im, dtype=np.float64)
+        top = float(a.max()) or 1.0
+        return Image.fromarray((a * (255.0 / top)).clip(0, 255).astype(np.uint8))
+    return prepare.ink_gray(im) if im.mode == "P" and _gray_palette(im) else im.convert("RGB")
+
+
+def _gray_palette(im: Image.Image) -> bool:
+    palette = im.getpalette() or []
+    triples = [palette[i : i + 3] for i in range(0, len(palette), 3)]
+    return all(r == g == b for r, g, b in triples)
