@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CLUSTER_DEFAULTS = {
     "bus": "kafka://127.0.0.1:9092",
-    "store": "s3://sohoa:sohoa-secret-key@127.0.0.1:9000/sohoa",
+    "store": "s3://sohoa:sohoa-dev-secret@127.0.0.1:9000/sohoa",
     "index": "http://127.0.0.1:9200",
 }
 
