@@ -85,12 +85,12 @@ def test_cluster_run_matches_embedded_run(
             assert hashlib.sha256(response.read()).hexdigest() == doc_id
 
         # the index is derived state: drop it, rebuild from the object store, same answers
-        before = {q: _top(ctx, q) for q in QUERIES}
+        before = {q: _answers(ctx, q) for q in QUERIES}
         ctx.index.drop()
         assert list(ctx.index.scan()) == []
         assert reindex(ctx) == len(cluster)
         assert _snapshot(ctx) == cluster
-        assert {q: _top(ctx, q) for q in QUERIES} == before
+        assert {q: _answers(ctx, q) for q in QUERIES} == before
     finally:
         ctx.index.drop()
         ctx.close()
