@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+import warnings
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,7 +209,9 @@ def _check_pixels(pixels: int, limit: int, number: int) -> None:
 
 def _open_image(path: Path) -> Image.Image:
     try:
-        return Image.open(path)
+        with warnings.catch_warnings():  # sizes between the limit and twice it: _check_pixels decides
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(path)
     except Image.DecompressionBombError as exc:
         raise input_error("page_too_large", str(exc)[:200]) from exc
     except (OSError, SyntaxError, ValueError) as exc:  # UnidentifiedImageError is an OSError
@@ -249,11 +252,12 @@ def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
     settings, limits = ctx.settings, ctx.settings.limits
     base = ctx.scratch / f"p{job.number:04d}"
     original, dpi, quality = _load_page(ctx, job, base)
-    gray, gray_dpi = prepare.clean(original, dpi)
+    target = prepare.ocr_dpi(dpi, original.mode == "1")
+    gray, gray_dpi = prepare.clean(original, dpi, target)
     layout = prepare.analyze(gray, gray_dpi)
 
     def run(rotation: int) -> tuple[prepare.Prepared, tesseract.OcrOutput]:
-        prepared = prepare.prepare(gray, gray_dpi, rotate_cw=rotation, layout=layout)
+        prepared = prepare.prepare(gray, gray_dpi, rotate_cw=rotation, layout=layout, target_dpi=target)
         image = base.with_suffix(".pgm")
         prepared.image.save(image)
         out = tesseract.ocr(

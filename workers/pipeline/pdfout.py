@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
@@ -112,7 +113,7 @@ def assemble(parts: Sequence[PagePart], out: Path, *, source_pdf: Path | None = 
         page = writer.add_page(PdfReader(part.image_pdf).pages[0])
         if part.text_pdf is not None:
             _overlay(writer, page, PdfReader(part.text_pdf).pages[0])
-    writer.compress_identical_objects(remove_identicals=True, remove_orphans=True)
+    writer.compress_identical_objects()  # Tesseract's font and /ToUnicode, once per document
     with out.open("wb") as fh:
         writer.write(fh)
     return out
@@ -140,12 +141,10 @@ def _overlay(writer: PdfWriter, page: PageObject, text: PageObject) -> None:
     if resources is not None:
         form[NameObject("/Resources")] = resources.get_object().clone(writer)
     form_ref = writer._add_object(form)
-    page_resources = page[NameObject("/Resources")].get_object()
-    xobjects = page_resources.get("/XObject")
-    if xobjects is None:
-        xobjects = DictionaryObject()
-        page_resources[NameObject("/XObject")] = xobjects
-    xobjects = xobjects.get_object()
+    page_resources = cast(DictionaryObject, page[NameObject("/Resources")].get_object())
+    if "/XObject" not in page_resources:
+        page_resources[NameObject("/XObject")] = DictionaryObject()
+    xobjects = cast(DictionaryObject, page_resources["/XObject"].get_object())
     name = "/SohoaText"
     while name in xobjects:
         name += "0"

@@ -269,6 +269,11 @@ def turn(im: Image.Image, rotate_cw: int) -> Image.Image:
     return im
 
 
+def ocr_dpi(dpi: int, bilevel: bool) -> int:
+    """The resolution a page scanned at ``dpi`` is OCR'd at."""
+    return OCR_DPI
+
+
 def clean(im: Image.Image, dpi: int, target_dpi: int = OCR_DPI) -> tuple[Image.Image, int]:
     """Grey image of a page with coloured ink lifted and the background flattened: the input of
     :func:`analyze` and :func:`prepare`. Pages scanned above ``target_dpi`` are shrunk first (less work
