@@ -356,3 +356,16 @@ def test_date_with_month_word_lost_by_ocr() -> None:
     dates = find_dates("Số: 09/GCN-SCT Bắc Sơn, ngày 15 7 năm 2024")
     assert [d.iso for d in dates] == ["2024-07-15"]
     assert [d.iso for d in find_dates("ngày 27 tháng 8 năm 2024; lô 15 7 năm")] == ["2024-08-27"]
+
+
+def test_two_party_signature_row_without_names_does_not_crash() -> None:
+    from workers.pipeline.analyze import analyze
+
+    text = (
+        "SỞ CÔNG THƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\nMã hồ sơ: 000.99.21.H99-240703-0006\n"
+        "NGƯỜI NỘP HỒ SƠ NGƯỜI TIẾP NHẬN HỒ SƠ\n(Ký, ghi rõ họ tên) (Ký, ghi rõ họ tên)\n"
+    )
+    result = analyze(text)
+    assert result.doc_type == "giay_bien_nhan"
+    assert result.nguoi_ky is None

@@ -477,8 +477,10 @@ def _two_party(layout: Layout, region: list[int], keep: frozenset[str]) -> tuple
             continue
         rest = [layout.lines[j] for j in region[pos + 1 :] if not layout.lines[j].text.startswith("(")]
         names = [ln for ln in rest if len(_name_words(ln.text)) >= 2]
+        if not names:  # the seal or the scan hid the names: keep the role, say nothing of the person
+            return None, sentence_case(roles[1], keep)
         name = _split_names(names[0], layout) if len(names) == 1 else (" ".join(_name_words(names[-1].text)) or None)
-        return name if names else None, sentence_case(roles[1], keep)
+        return name, sentence_case(roles[1], keep)
     return None
 
 

@@ -6,6 +6,7 @@ Pure of bus, store and HTTP: it takes a local file and returns what to store and
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from .analyze import analyze
 from .ocr import read_document
 from .types import Analysis, ReadResult
 
+log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -34,5 +36,11 @@ def process(path: Path, workdir: Path, settings: Settings, progress: ProgressFn 
     read = read_document(path, workdir, settings)
     if progress:
         progress("classify", len(read.pages), len(read.pages))
-    analysis = analyze(read.text)
+    try:
+        analysis = analyze(read.text)
+    except Exception:
+        # A bug in metadata extraction must not throw away the pages just read: keep the text, leave the
+        # metadata empty (confidence 0 sends the document to the review queue) and log the bug.
+        log.exception("analysis failed; document kept for review")
+        analysis = Analysis(extra={"analysis_error": True})
     return Processed(read=read, analysis=analysis, seconds=round(time.monotonic() - started, 3))
