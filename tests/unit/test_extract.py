@@ -369,3 +369,16 @@ def test_two_party_signature_row_without_names_does_not_crash() -> None:
     result = analyze(text)
     assert result.doc_type == "giay_bien_nhan"
     assert result.nguoi_ky is None
+
+
+def test_so_ky_hieu_with_the_slash_lost_by_ocr() -> None:
+    from workers.pipeline.extract import read_so_ky_hieu
+
+    assert read_so_ky_hieu("19GCNXD-SCT") == "19/GCNXD-SCT"
+    assert read_so_ky_hieu("16/GP-SCT") == "16/GP-SCT"
+
+
+def test_month_ten_read_as_t0() -> None:
+    from workers.pipeline.vndate import find_dates
+
+    assert [d.iso for d in find_dates("Lạng Sơn, ngày 15 tháng T0 năm 2021")] == ["2021-10-15"]

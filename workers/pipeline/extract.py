@@ -73,6 +73,8 @@ def read_so_ky_hieu(raw: str, symbols: tuple[str, ...] = ()) -> str | None:
     """
     text = re.sub(r"\s*([/\-–—])\s*", lambda m: "/" if m.group(1) == "/" else "-", raw.strip())
     text = re.sub(r"^([0-9OoIl|]+)\s(?=[0-9OoIl|]+/)", r"\1", text)
+    # OCR lost the slash: "19GCNXD-SCT" is "19/GCNXD-SCT" (a symbol always starts with a capital)
+    text = re.sub(r"^([0-9]{1,5})(?=[A-ZĐ]{2,}[A-ZĐ0-9]*-)", r"\1/", text)
     m = _SKH.match(text)
     if not m:
         return None

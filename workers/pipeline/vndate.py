@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from workers.textnorm import fold
 
-_DIGIT_FIX = str.maketrans({"o": "0", "O": "0", "i": "1", "l": "1", "I": "1", "|": "1", "!": "1"})
+_DIGIT_FIX = str.maketrans({"o": "0", "O": "0", "i": "1", "l": "1", "I": "1", "|": "1", "!": "1", "t": "1", "T": "1"})
 _N = r"[0-9oil|!]{1,2}"
 _Y = r"(?:[0-9oil|!]{4}|[0-9]{2}\s[0-9]{2})"
 _DAY_WORD = r"ng\s?[aeo]\s?[yvj]?"
@@ -24,7 +24,7 @@ _MONTH_WORD = r"th\s?[a-z]\s?n\s?g"
 _YEAR_WORD = r"n\s?[a-z]\s?(?:m|rn|n)"
 # Two-column layouts can put the signer's title between "năm" and the year ("năm GIÁM ĐỐC\n2024").
 _YEAR_JUNK = r"(?:[^\d\n]{0,30}\n\s*)?"
-_N3 = r"[0-9oil|!]{1,3}"  # spelled dates only: "ngày 086 tháng" is "08" with a speck read as a digit
+_N3 = r"(?:t[0-9]|[0-9oil|!]{1,3})"  # "T0" is 10 with the 1 read as a T  # spelled dates only: "ngày 086 tháng" is "08" with a speck read as a digit
 _TEXT_DATE = re.compile(  # "ngày" may be lost by OCR; "tháng" and "năm" are then required anyway
     rf"(?:(?<![a-z]){_DAY_WORD}\s*[:.]?\s*|(?<![\w/.-]))(?P<d>{_N3})\s*[,.]?\s*{_MONTH_WORD}\s*(?P<m>{_N3})\s*[,.]?\s*"
     rf"{_YEAR_WORD}\s*[:.]?\s*{_YEAR_JUNK}(?P<y>{_Y})(?![0-9])"
