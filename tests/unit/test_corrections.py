@@ -1,0 +1,61 @@
+"""Staff corrections are kept with who and when, and survive reprocessing and a rebuilt index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.unit.fake_pipeline import fake_file, fake_process
+from workers import worker
+from workers.commands.maintenance import reindex, requeue
+from workers.context import Context
+from workers.corrections import correct, history
+from workers.errors import PermanentError
+from workers.ingest import ingest_paths
+from workers.settings import Settings
+
+
+@pytest.fixture
+def indexed(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path) -> tuple[Context, str]:
+    monkeypatch.setattr(worker, "process", fake_process)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(fake_file(b"QUYET DINH ve viec cap giay phep"))
+    ctx = Context.open(settings)
+    doc_id = ingest_paths(ctx, [folder], batch="b").files[0].doc_id
+    worker.run_worker(settings, drain=True)
+    return ctx, doc_id
+
+
+def test_correction_survives_reprocessing_and_reindex(indexed: tuple[Context, str], settings: Settings) -> None:
+    ctx, doc_id = indexed
+    assert ctx.index.get(doc_id)["doc_type"] == "giay_phep"  # type: ignore[index]  # what the machine said
+    correct(ctx, doc_id, {"doc_type": "quyet_dinh", "ngay_ban_hanh": "2024-08-27"}, by="lan")
+    record = ctx.index.get(doc_id) or {}
+    assert record["doc_type"] == "quyet_dinh" and record["doc_type_name"] == "Quyết định"
+    assert record["corrected"] == ["doc_type", "ngay_ban_hanh"]
+
+    requeue(ctx, record)
+    worker.run_worker(settings, drain=True)
+    again = ctx.index.get(doc_id) or {}
+    assert again["state"] == "indexed"
+    assert again["doc_type"] == "quyet_dinh" and again["ngay_ban_hanh"] == "2024-08-27"
+    assert again["so_ky_hieu"] == "1/GP-SCT"  # uncorrected fields still come from the machine
+    assert again["machine"]["doc_type"] == "giay_phep"
+
+    assert reindex(ctx) == 1
+    assert (ctx.index.get(doc_id) or {})["doc_type"] == "quyet_dinh"
+    (entry,) = history(ctx, doc_id)
+    assert entry["by"] == "lan" and entry["previous"]["doc_type"] == "giay_phep" and entry["at"]
+
+
+def test_bad_corrections_are_refused(indexed: tuple[Context, str]) -> None:
+    ctx, doc_id = indexed
+    with pytest.raises(PermanentError) as bad_date:
+        correct(ctx, doc_id, {"ngay_ban_hanh": "27/08/2024"}, by="lan")
+    assert bad_date.value.code == "bad_value"
+    with pytest.raises(PermanentError) as bad_field:
+        correct(ctx, doc_id, {"text": "x"}, by="lan")
+    assert bad_field.value.code == "bad_field"
+    assert history(ctx, doc_id) == []
