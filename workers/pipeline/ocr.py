@@ -251,14 +251,14 @@ def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
         raise InterruptedError("cancelled")
     settings, limits = ctx.settings, ctx.settings.limits
     base = ctx.scratch / f"p{job.number:04d}"
-    original, dpi, quality = _load_page(ctx, job, base)
-    target = prepare.ocr_dpi(dpi, original.mode == "1")
-    gray, gray_dpi = prepare.clean(original, dpi, target)
-    layout = prepare.analyze(gray, gray_dpi)
+    loaded = _load_page(ctx, job, base)
+    original, dpi = loaded.image, loaded.dpi
+    bw, bw_dpi = prepare.clean(original, dpi)
+    layout = prepare.analyze(bw, bw_dpi)
 
     def run(rotation: int) -> tuple[prepare.Prepared, tesseract.OcrOutput]:
-        prepared = prepare.prepare(gray, gray_dpi, rotate_cw=rotation, layout=layout, target_dpi=target)
-        image = base.with_suffix(".pgm")
+        prepared = prepare.prepare(bw, bw_dpi, rotate_cw=rotation, layout=layout)
+        image = base.with_suffix(".pbm")
         prepared.image.save(image)
         out = tesseract.ocr(
             image,
@@ -274,7 +274,9 @@ def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
 
     rotation = 0
     if layout.sideways:  # lines run vertically: ask Tesseract which quarter turn, else guess one
-        rotation = _orientation(ctx, gray, gray_dpi, base) or 90
+        rotation = _orientation(ctx, bw, bw_dpi, base) or 90
+    elif layout.upside_down:  # many lines with their ink below the x-height band
+        rotation = 180
     prepared, out = run(rotation)
     conf = out.confidence or 0.0
     if conf < LOW_CONFIDENCE and out.words:
@@ -289,9 +291,7 @@ def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
                 rotation, prepared, out = retry, prepared2, out2
     text_pdf_path = base.with_suffix(".txt.pdf")
     text_pdf_path.write_bytes(out.pdf or b"")
-    image_pdf = base.with_suffix(".img.pdf")
-    shown = prepare.deskew(prepare.turn(original, rotation), prepared.skew)
-    pdfout.write_image_page(shown, dpi, image_pdf, quality=quality)
+    scan = loaded.stored or pdfout.encode(original, dpi, base.with_name(base.name + "-scan"), quality=loaded.quality)
     text, confidence = tesseract.page_text(out.words)
     page = PageText(
         number=job.number,
@@ -305,16 +305,19 @@ def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
         dpi=dpi,
         seconds=round(time.monotonic() - started, 3),
     )
-    base.with_suffix(".pgm").unlink(missing_ok=True)
+    base.with_suffix(".pbm").unlink(missing_ok=True)
     log.debug(
         "page=%d rot=%d skew=%.2f conf=%s secs=%.2f", job.number, rotation, prepared.skew, page.confidence, page.seconds
     )
-    return _Done(page, pdfout.PagePart(image_pdf=image_pdf, text_pdf=text_pdf_path if out.pdf else None))
+    part = pdfout.PagePart(
+        image=scan, rotation=rotation, skew=prepared.skew, text_pdf=text_pdf_path if out.pdf else None
+    )
+    return _Done(page, part)
 
 
 def _orientation(ctx: _Ctx, image: Image.Image, dpi: int, base: Path) -> int:
     """Clockwise turn (90/180/270) Tesseract's orientation detection suggests, else 0."""
-    path = base.with_name(base.name + "-osd.pgm")
+    path = base.with_name(base.name + "-osd.pbm")
     image.save(path)
     try:
         found = tesseract.orientation(
@@ -331,8 +334,16 @@ def _orientation(ctx: _Ctx, image: Image.Image, dpi: int, base: Path) -> int:
     return found.rotate
 
 
-def _load_page(ctx: _Ctx, job: _Job, base: Path) -> tuple[Image.Image, int, int]:
-    """The page's pixels as stored, its resolution and the JPEG quality to re-encode it at."""
+@dataclass
+class _Loaded:
+    image: Image.Image  # decoded, mode 1 / L / RGB, upright as the EXIF says
+    dpi: int
+    quality: int  # JPEG quality to re-encode at (the source's when it was a JPEG)
+    stored: pdfout.ScanImage | None  # the stored bytes, when they can go into the PDF as they are
+
+
+def _load_page(ctx: _Ctx, job: _Job, base: Path) -> _Loaded:
+    """The page's pixels, its resolution, and how its scan can be embedded in the searchable PDF."""
     limits = ctx.settings.limits
     if ctx.kind == "pdf":
         if job.pdf_extract:
@@ -356,17 +367,21 @@ def _load_page(ctx: _Ctx, job: _Job, base: Path) -> tuple[Image.Image, int, int]
                 cancel=ctx.cancel,
             )
         im = _decode(path, 0)
-        path.unlink(missing_ok=True)
+        stored = pdfout.jpeg_as_is(path, im, job.pdf_dpi) if job.pdf_extract else None
+        if stored is None:
+            path.unlink(missing_ok=True)
         quality = pdfout.jpeg_quality(im) or pdfout.DEFAULT_JPEG_QUALITY
-        return _normalize_mode(im), job.pdf_dpi, quality
+        return _Loaded(_normalize_mode(im), job.pdf_dpi, quality, stored)
     im = _decode(ctx.path, job.frame)
     meta = im.info.get("dpi")
     meta_dpi = float(meta[0]) if isinstance(meta, tuple) and meta and meta[0] else None
     dpi, _ = prepare.infer_dpi(im.size, meta_dpi)
     quality = pdfout.jpeg_quality(im) or pdfout.DEFAULT_JPEG_QUALITY
+    stored = None
     if ctx.kind == "jpeg":
+        stored = pdfout.jpeg_as_is(ctx.path, im, dpi)
         im = ImageOps.exif_transpose(im) or im
-    return _normalize_mode(im), dpi, quality
+    return _Loaded(_normalize_mode(im), dpi, quality, stored)
 
 
 def _decode(path: Path, frame: int) -> Image.Image:

@@ -1,18 +1,19 @@
-"""Page preparation: turn one scanned page image into the image Tesseract reads best.
+"""Page preparation: turn one scanned page image into the black-and-white image Tesseract reads best.
 
-Pure image functions (Pillow + numpy, no subprocess). Each step was kept only because it lowered the
-character error rate on degraded scans (numbers in ``scripts/bench_ocr`` output and the OCR notes):
+Pure image functions (Pillow + numpy, no subprocess), a few tens of milliseconds per A4 page. Each step
+was kept because it lowered the character error rate or Tesseract's time on the samples (the numbers are
+in the OCR notes and ``scripts/bench_ocr``):
 
-1. :func:`ink_gray` - grey, with coloured ink (red seals, blue signatures) lifted towards white so a seal
-   overlapping the signer's name does not hide it;
-2. :func:`flatten_background` - divide by a smooth estimate of the paper brightness: uneven lighting,
-   grey paper and edge shadows go, faded ink gets its contrast back;
-3. :func:`estimate_skew` + :func:`deskew` - projection-profile skew angle, corrected by two shears;
-4. :func:`rescale` - resample to the OCR resolution (Tesseract's models expect ~300 dpi text).
+1. :func:`ink_gray` - grey, with coloured ink (red seals, blue signatures) lifted towards white so that a
+   seal overlapping the signer's name does not hide it;
+2. :func:`rescale` - to the OCR resolution (:func:`ocr_dpi`: 200-250 dpi);
+3. :func:`binarize` - black where the ink is darker than a fraction of the *local* paper brightness
+   (:func:`background`): uneven lighting, grey paper, edge shadows and faded ink stop mattering;
+4. :func:`analyze` + :func:`deskew` - projection-profile skew angle (and whether lines run vertically),
+   corrected by two shears.
 
 Orientation (90/180/270) needs Tesseract and is decided by :mod:`workers.pipeline.ocr`; :func:`turn`
-applies it. Everything works on ``L`` (8-bit grey) images; coordinates are pixels, angles degrees
-counter-clockwise, resolutions dots per inch. Costs are a few tens of milliseconds per A4 page.
+applies it. Coordinates are pixels, angles degrees counter-clockwise, resolutions dots per inch.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image, ImageChops
 
-OCR_DPI = 250
-"""Resolution Tesseract reads pages at. Measured on the samples (13-14 pt type): 250 dpi is as accurate as
-300 dpi (CER 1.9 % vs 2.1 %) and Tesseract needs ~25 % less time; 200 dpi scans gain from upsampling,
-300 dpi scans lose nothing by downsampling. Upsampling uses bicubic, downsampling a reducing box filter."""
+OCR_DPI_MIN = 200
+OCR_DPI_MAX = 250
+"""Tesseract reads pages at their own resolution clamped to this range. Measured on the samples (13-14 pt
+type): 250 dpi is as accurate as 300 dpi and 200 dpi scans gain nothing from upsampling (CER within
+0.1 point), while Tesseract's time grows with the pixel count (+25 % from 250 to 300 dpi)."""
 
 # Common scanner resolutions, used to snap an inferred resolution.
 _STANDARD_DPI = (100, 150, 200, 240, 300, 400, 600)
@@ -39,7 +41,7 @@ _PAPER_LONG_IN = (11.69, 11.0, 14.0, 8.27, 16.54)
 class Prepared:
     """The image handed to Tesseract and what was done to get it."""
 
-    image: Image.Image  # mode "L", upright and deskewed, at ``dpi``
+    image: Image.Image  # mode "1" (black and white), upright and deskewed, at ``dpi``
     dpi: int
     skew: float  # degrees (counter-clockwise) the page was skewed by and corrected for
 
@@ -89,12 +91,11 @@ def _box_mean(a: np.ndarray, r: int) -> np.ndarray:
     return (c[k:, k:] - c[:-k, k:] - c[k:, :-k] + c[:-k, :-k]) / (k * k)
 
 
-def flatten_background(g: Image.Image, dpi: int) -> Image.Image:
-    """Divide ``g`` by a smooth estimate of the paper's brightness, so paper becomes white everywhere.
+def background(g: Image.Image, dpi: int) -> np.ndarray:
+    """Paper brightness around every ~1/12 inch cell of ``g`` (2-D float array, one value per cell).
 
-    The background is the local maximum of a ~1/12 inch grid of cell means, over ~5/12 inch, smoothed:
-    text strokes are thinner than that, so they do not count as background. Removes grey paper, uneven
-    lighting and edge shadows, and restores contrast of faded ink.
+    The local maximum of cell means over ~5/12 inch, smoothed: text strokes and lines are thinner than
+    that, so they never count as paper. Follows uneven lighting, grey paper and edge shadows.
     """
     w, h = g.size
     cell = max(2, round(dpi / 25))
@@ -103,12 +104,42 @@ def flatten_background(g: Image.Image, dpi: int) -> Image.Image:
     r = 2
     padded = np.pad(small, r, mode="edge")
     bg = sliding_window_view(padded, (2 * r + 1, 2 * r + 1)).max(axis=(2, 3))
-    bg = np.clip(_box_mean(bg, 2), 1.0, 255.0)
-    bg_img = Image.fromarray(bg.astype(np.uint8)).resize((w, h), Image.Resampling.BILINEAR)
+    return np.asarray(np.clip(_box_mean(bg, 2), 1.0, 255.0))
+
+
+def _upsample(values: np.ndarray, size: tuple[int, int], smooth: bool = True) -> np.ndarray:
+    """Resize a small 2-D array (values 0..255) to ``size`` (width, height), as uint8: bilinear, or
+    nearest (5x faster; enough for a threshold map that is already smooth)."""
+    small = Image.fromarray(np.clip(values, 0, 255).astype(np.uint8))
+    method = Image.Resampling.BILINEAR if smooth else Image.Resampling.NEAREST
+    return np.asarray(small.resize(size, method))
+
+
+def flatten_background(g: Image.Image, dpi: int) -> Image.Image:
+    """``g`` divided by its :func:`background`: paper is white everywhere, ink keeps its contrast."""
     a = np.asarray(g, dtype=np.uint16)
-    b = np.asarray(bg_img, dtype=np.uint16)
-    out = np.minimum((a * 255) // np.maximum(b, 1), 255).astype(np.uint8)
-    return Image.fromarray(out)
+    b = _upsample(background(g, dpi), g.size).astype(np.uint16)
+    return Image.fromarray(np.minimum((a * 255) // np.maximum(b, 1), 255).astype(np.uint8))
+
+
+def binarize(g: Image.Image, dpi: int) -> Image.Image:
+    """Black-and-white (mode ``1``) image of ``g``: ink is what is darker than ``t`` times the local
+    :func:`background`, with ``t`` chosen by Otsu's method on a sample of the flattened page.
+
+    The same as flattening then thresholding, without computing the flattened page: the threshold map
+    is made at cell resolution and compared once. A page without contrast (blank) comes out white.
+    """
+    a = np.asarray(g)
+    bg = background(g, dpi)
+    sample = a[::4, ::4].astype(np.float64)
+    sample_bg = _upsample(bg, (sample.shape[1], sample.shape[0])).astype(np.float64)
+    flat = np.minimum(sample * 255.0 / np.maximum(sample_bg, 1.0), 255.0).astype(np.uint8)
+    t = _otsu(flat)
+    ink, paper = flat[flat <= t], flat[flat > t]
+    if not len(ink) or not len(paper) or float(paper.mean()) - float(ink.mean()) < 40:
+        return Image.new("1", g.size, 1)
+    threshold = _upsample(bg * (t + 0.5) / 255.0, g.size, smooth=False)
+    return Image.fromarray(a > threshold)
 
 
 def _otsu(values: np.ndarray) -> int:
@@ -138,21 +169,42 @@ class Layout:
     skew: float  # degrees counter-clockwise (0.0 when undecided)
     sideways: bool  # text lines run vertically: the page is turned by 90 or 270 degrees
     ink: int  # dark pixels sampled (0 for a blank page)
+    uprightness: float = 0.0  # > 0: more ink above the x-height band than below it (upright Latin text)
+    lines: int = 0  # text lines found in the row profile
+
+    @property
+    def upside_down(self) -> bool:
+        """Sure enough that the page is turned 180 degrees to act before OCR (many lines, clear sign)."""
+        return self.lines >= UPSIDE_DOWN_MIN_LINES and self.uprightness <= -UPSIDE_DOWN_MARGIN
+
+
+UPSIDE_DOWN_MIN_LINES = 15
+UPSIDE_DOWN_MARGIN = 0.3
+"""Latin and Vietnamese text has far more ink above the x-height band (capitals, ascenders, tone marks)
+than below it. Pages with few lines (signature blocks, seals) are left to Tesseract's orientation
+detection, which runs when the OCR confidence is low."""
 
 
 def _ink_points(g: Image.Image, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     """Coordinates of dark pixels on a ~100 dpi copy, page margins (5 %) excluded so scanner edge shadows
-    do not vote; at most 150,000 of them."""
+    do not vote; at most 100,000 of them."""
     w, h = g.size
     mx, my = w // 20, h // 20
     step = max(1, round(dpi / 100))
     crop = g.crop((mx, my, w - mx, h - my))
+    if crop.mode != "L":
+        crop = crop.convert("L")
     small = np.asarray(crop.reduce(step) if step > 1 else crop)
     ys, xs = np.nonzero(small <= min(_otsu(small), 160))
-    if len(xs) > 150_000:
-        keep = np.random.default_rng(0).choice(len(xs), 150_000, replace=False)
-        xs, ys = xs[keep], ys[keep]
+    if len(xs) > 100_000:
+        step = -(-len(xs) // 100_000)
+        xs, ys = xs[::step], ys[::step]
     return xs.astype(np.float64), ys.astype(np.float64)
+
+
+def _row_profile(xs: np.ndarray, ys: np.ndarray, angle: float) -> np.ndarray:
+    y = ys + xs * np.tan(np.radians(angle))
+    return np.bincount(np.round(y - y.min()).astype(np.int64)).astype(np.float64)
 
 
 def _best_angle(xs: np.ndarray, ys: np.ndarray, max_angle: float) -> tuple[float, float]:
@@ -167,6 +219,32 @@ def _best_angle(xs: np.ndarray, ys: np.ndarray, max_angle: float) -> tuple[float
     return round(float(fine[i]), 2), float(scores[i])
 
 
+def _best_coarse(xs: np.ndarray, ys: np.ndarray, max_angle: float) -> float:
+    """Sharpness of the best row profile at 0.5 degree steps (enough to compare directions)."""
+    xs = xs - xs.mean()
+    return max(_profile_sharpness(xs, ys, a) for a in np.arange(-max_angle, max_angle + 1e-9, 0.5))
+
+
+def _uprightness(profile: np.ndarray) -> tuple[float, int]:
+    """(balance of ink above vs below each line's x-height band, -1..1; number of lines) of a row
+    profile taken along the text lines."""
+    if not profile.any():
+        return 0.0, 0
+    on = profile > 0.05 * np.percentile(profile[profile > 0], 95)
+    edges = np.flatnonzero(np.diff(np.r_[0, on.astype(np.int8), 0]))
+    above = below = 0.0
+    lines = 0
+    for start, stop in zip(edges[::2], edges[1::2], strict=True):
+        seg = profile[start:stop]
+        if len(seg) < 4:
+            continue
+        band = np.flatnonzero(seg >= 0.5 * seg.max())
+        above += float(seg[: band[0]].sum())
+        below += float(seg[band[-1] + 1 :].sum())
+        lines += 1
+    return (above - below) / max(1.0, above + below), lines
+
+
 def analyze(g: Image.Image, dpi: int, max_angle: float = 5.0) -> Layout:
     """Skew and line direction of a page from projection profiles of its dark pixels.
 
@@ -178,8 +256,9 @@ def analyze(g: Image.Image, dpi: int, max_angle: float = 5.0) -> Layout:
     if len(xs) < 200:
         return Layout(skew=0.0, sideways=False, ink=len(xs))
     skew, rows = _best_angle(xs, ys, max_angle)
-    _, cols = _best_angle(ys, xs, max_angle)
-    return Layout(skew=skew, sideways=cols > rows, ink=len(xs))
+    cols = _best_coarse(ys, xs, max_angle)
+    balance, lines = _uprightness(_row_profile(xs - xs.mean(), ys, skew))
+    return Layout(skew=skew, sideways=cols > rows, ink=len(xs), uprightness=round(balance, 3), lines=lines)
 
 
 def estimate_skew(g: Image.Image, dpi: int, max_angle: float = 5.0) -> float:
@@ -269,38 +348,29 @@ def turn(im: Image.Image, rotate_cw: int) -> Image.Image:
     return im
 
 
-def ocr_dpi(dpi: int, bilevel: bool) -> int:
-    """The resolution a page scanned at ``dpi`` is OCR'd at."""
-    return OCR_DPI
+def ocr_dpi(dpi: int) -> int:
+    """The resolution a page scanned at ``dpi`` is OCR'd at (see :data:`OCR_DPI_MAX`)."""
+    return max(OCR_DPI_MIN, min(dpi, OCR_DPI_MAX))
 
 
-def clean(im: Image.Image, dpi: int, target_dpi: int = OCR_DPI) -> tuple[Image.Image, int]:
-    """Grey image of a page with coloured ink lifted and the background flattened: the input of
-    :func:`analyze` and :func:`prepare`. Pages scanned above ``target_dpi`` are shrunk first (less work
-    for every later step). Returns (image, its dpi)."""
-    bilevel = im.mode == "1"
-    g = ink_gray(im)
-    if dpi > target_dpi:
-        g, dpi = rescale(g, dpi, target_dpi)
-    if not bilevel:  # black-and-white scans have no background to flatten
-        g = flatten_background(g, dpi)
-    return g, dpi
+def clean(im: Image.Image, dpi: int, target_dpi: int | None = None) -> tuple[Image.Image, int]:
+    """Black-and-white image of a page at ``target_dpi`` (default :func:`ocr_dpi`): the input of
+    :func:`analyze` and :func:`prepare`. Returns (image, its dpi)."""
+    target = target_dpi or ocr_dpi(dpi)
+    if im.mode == "1":  # already black and white: only the resolution may change
+        if abs(dpi - target) / target < 0.07:
+            return im, dpi
+        g, dpi = rescale(im.convert("L"), dpi, target)
+        return g.point(lambda v: 255 if v >= 128 else 0).convert("1"), dpi
+    g, dpi = rescale(ink_gray(im), dpi, target)
+    return binarize(g, dpi), dpi
 
 
-def prepare(
-    g: Image.Image,
-    dpi: int,
-    *,
-    rotate_cw: int = 0,
-    layout: Layout | None = None,
-    target_dpi: int = OCR_DPI,
-) -> Prepared:
-    """The OCR image of a page from its :func:`clean` image ``g``: turned upright by ``rotate_cw``,
-    deskewed, resampled to ``target_dpi``. ``layout`` is :func:`analyze` of ``g`` when already known
-    (it is re-run after a quarter turn, which changes what the rows are)."""
+def prepare(g: Image.Image, dpi: int, *, rotate_cw: int = 0, layout: Layout | None = None) -> Prepared:
+    """The OCR image of a page from its :func:`clean` image ``g``: turned upright by ``rotate_cw`` and
+    deskewed. ``layout`` is :func:`analyze` of ``g`` when already known (it is re-run after a quarter
+    turn, which changes what the rows are)."""
     g = turn(g, rotate_cw)
     if layout is None or rotate_cw % 180:
         layout = analyze(g, dpi)
-    g = deskew(g, layout.skew)
-    g, out_dpi = rescale(g, dpi, target_dpi)
-    return Prepared(image=g, dpi=out_dpi, skew=layout.skew)
+    return Prepared(image=deskew(g, layout.skew), dpi=dpi, skew=layout.skew)

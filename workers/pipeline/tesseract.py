@@ -32,10 +32,6 @@ from workers.errors import ConfigError, TransientError, input_error
 
 BINARY = "tesseract"
 
-# Tesseract 5 re-reads every low-confidence text line as inverted (white on black) text. Government
-# documents have none, and on noisy scans this costs 10-25 % of the OCR time for no gain in accuracy.
-_SPEED_CONFIG = ("-c", "tessedit_do_invert=0")
-
 _ROTATE_RE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
 _ORIENT_CONF_RE = re.compile(r"^Orientation confidence:\s*([\d.]+)", re.MULTILINE)
 
@@ -203,7 +199,7 @@ def ocr(
     Writes ``out_base.tsv`` (and ``out_base.pdf``, text only, when ``pdf``) and returns their content.
     ``dpi`` is the image's resolution (it sets the PDF page size and Tesseract's size heuristics).
     """
-    args = [str(image), str(out_base), "-l", lang, "--dpi", str(dpi), *_SPEED_CONFIG]
+    args = [str(image), str(out_base), "-l", lang, "--dpi", str(dpi)]
     if pdf:
         args += ["-c", "textonly_pdf=1"]
     args += ["tsv", "pdf"] if pdf else ["tsv"]
