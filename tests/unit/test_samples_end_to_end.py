@@ -98,6 +98,9 @@ def test_malformed_files_fail_while_the_rest_of_the_batch_is_indexed(
     (batch / "truncated.pdf").write_bytes(pdf.read_bytes()[:1500])
     (batch / "notes.png").write_bytes(b"this is not an image at all")
     (batch / "empty.jpg").write_bytes(b"")
+    from PIL import Image
+
+    Image.new("1", (12_000, 12_000), 1).save(batch / "huge.png")  # 144 Mpx: over the pixel limit
     ctx = Context.open(settings)
     ingest_paths(ctx, [batch], batch="mixed")
     run_worker(settings, drain=True)
@@ -106,4 +109,5 @@ def test_malformed_files_fail_while_the_rest_of_the_batch_is_indexed(
     assert states["truncated.pdf"] == ("failed", "corrupt_file")
     assert states["notes.png"][0] == "failed" and states["notes.png"][1] in ("unsupported_type", "corrupt_file")
     assert states["empty.jpg"] == ("failed", "empty_file")
+    assert states["huge.png"] == ("failed", "page_too_large")
     ctx.close()
