@@ -134,6 +134,20 @@ def test_upside_down_page_is_turned_and_read(tmp_path: Path, settings: Settings,
     assert page.confidence is not None and page.confidence > 70
 
 
+def test_upside_down_full_page_is_turned_without_orientation_detection(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_osd(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a full page should be turned from its line profiles alone")
+
+    monkeypatch.setattr(tesseract, "orientation", no_osd)
+    lines = _lines() * 2
+    page = render_page(lines, size_in=(8.27, 9.0))
+    result = _read(png_file(page.rotate(180), tmp_path / "turned.png"), tmp_path, settings)
+    assert result.pages[0].rotation == 180
+    assert overlap("\n".join(lines), result.text) >= 0.85
+
+
 def test_sideways_page_is_turned_and_read(tmp_path: Path, settings: Settings, page_image: Image.Image) -> None:
     path = png_file(page_image.transpose(Image.Transpose.ROTATE_90), tmp_path / "sideways.png")
     (page,) = _read(path, tmp_path, settings).pages
@@ -170,11 +184,11 @@ def test_born_digital_pdf_is_never_ocrd(tmp_path: Path, settings: Settings, monk
         monkeypatch.setattr(module, name, forbidden)
     monkeypatch.setattr(poppler, "extract_image", forbidden)
     path = tmp_path / "digital.pdf"
-    path.write_bytes(pdf_bytes([DIGITAL_LINES, DIGITAL_LINES[::-1]]))
+    path.write_bytes(pdf_bytes([DIGITAL_LINES, DIGITAL_LINES[::-1], ["2"]]))
     result = _read(path, tmp_path, settings)
-    assert [p.source for p in result.pages] == ["text_layer", "text_layer"]
+    assert [p.source for p in result.pages] == ["text_layer"] * 3
     assert result.pages[0].text == "\n".join(DIGITAL_LINES)
-    assert result.text == "\n".join(DIGITAL_LINES) + "\f" + "\n".join(DIGITAL_LINES[::-1])
+    assert result.text == "\n".join(DIGITAL_LINES) + "\f" + "\n".join(DIGITAL_LINES[::-1]) + "\f2"
     assert result.searchable_pdf is None  # the source is already searchable
     assert result.confidence is None
 
@@ -193,6 +207,19 @@ def test_searchable_pdf_text_layer_round_trips(tmp_path: Path, settings: Setting
     width_in = float(reader.pages[0].mediabox.width) / 72
     assert abs(width_in - page_image.width / 200) < 0.05  # the page keeps its physical size
     assert result.searchable_pdf.stat().st_size < 4 * path.stat().st_size + 50_000
+
+
+def test_jpeg_scan_is_embedded_as_it_is(tmp_path: Path, settings: Settings, page_image: Image.Image) -> None:
+    path = tmp_path / "scan.jpg"
+    page_image.rotate(1.5, resample=Image.Resampling.BICUBIC, fillcolor=255).convert("RGB").save(
+        path, "JPEG", quality=60, dpi=(200, 200)
+    )
+    result = _read(path, tmp_path, settings)
+    assert result.searchable_pdf is not None
+    assert abs(result.pages[0].skew - 1.5) < 0.3
+    out = tmp_path / "extracted"
+    subprocess.run(["pdfimages", "-j", str(result.searchable_pdf), str(out)], check=True)
+    assert (tmp_path / "extracted-000.jpg").read_bytes() == path.read_bytes()  # no re-encoding
 
 
 def test_text_is_nfc_and_in_visual_rows(tmp_path: Path, settings: Settings) -> None:

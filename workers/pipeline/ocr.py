@@ -142,11 +142,15 @@ def _plan_pdf(ctx: _Ctx) -> tuple[dict[int, _Done], list[_Job]]:
     info = poppler.pdf_info(ctx.path, timeout=limits.pdf_seconds, memory_mb=memory, max_pages=limits.max_pages)
     texts = poppler.text_layers(ctx.path, info.pages, timeout=limits.pdf_seconds, memory_mb=memory)
     fixed: dict[int, _Done] = {}
+
+    def take_layer(n: int) -> None:
+        page = PageText(number=n, text=_clean_layer_text(texts[n - 1]), source="text_layer")
+        fixed[n] = _Done(page, pdfout.PagePart(source_page=n))
+
     todo: list[int] = []
     for n, raw in enumerate(texts, start=1):
         if _meaningful(raw):
-            page = PageText(number=n, text=_clean_layer_text(raw), source="text_layer")
-            fixed[n] = _Done(page, pdfout.PagePart(source_page=n))
+            take_layer(n)
         else:
             todo.append(n)
     if not todo:
@@ -155,6 +159,9 @@ def _plan_pdf(ctx: _Ctx) -> tuple[dict[int, _Done], list[_Job]]:
     jobs = []
     for n in todo:
         img = images.get(n)
+        if img is None and _meaningful(texts[n - 1], min_alnum=1):
+            take_layer(n)  # a short born-digital page (page number, one line): nothing else to read
+            continue
         page_w, page_h = info.sizes[n - 1]
         if img is None:  # vector-only page (outlined text, drawings): render at the OCR setting
             dpi, gray, extract = ctx.settings.ocr_dpi, False, False
@@ -186,14 +193,15 @@ def _plan_image(ctx: _Ctx) -> list[_Job]:
     return [_Job(number=i + 1, frame=i) for i in range(frames)]
 
 
-def _meaningful(text: str) -> bool:
-    """A text layer worth trusting: some words, mostly letters/digits, no encoding garbage."""
+def _meaningful(text: str, min_alnum: int = 20) -> bool:
+    """A text layer worth trusting: some words (``min_alnum`` letters/digits), mostly letters/digits,
+    no encoding garbage (replacement or private-use characters from fonts without a Unicode map)."""
     visible = [ch for ch in text if not ch.isspace()]
     if not visible:
         return False
     alnum = sum(ch.isalnum() for ch in visible)
     broken = sum(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cc", "Cs") for ch in visible)
-    return alnum >= 20 and alnum >= 0.5 * len(visible) and broken <= 0.02 * len(visible)
+    return alnum >= min_alnum and alnum >= 0.5 * len(visible) and broken <= 0.02 * len(visible)
 
 
 def _clean_layer_text(text: str) -> str:
