@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlparse
 
 import pytest
@@ -20,6 +21,13 @@ from workers.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def unavailable(why: str) -> NoReturn:
+    """Something a test needs is missing: skip locally, fail under ``CI=true`` (a skip there hides it)."""
+    if IN_CI:
+        pytest.fail(why)
+    pytest.skip(why)
 
 
 def make_settings(home: Path, **overrides: object) -> Settings:
@@ -67,10 +75,7 @@ def require_service(name: str) -> str:
     url = os.environ.get(f"SOHOA_TEST_{name.upper()}", "")
     if url and _reachable(url):
         return url
-    why = f"real {name} service not reachable (SOHOA_TEST_{name.upper()}={url!r}); run scripts/services.sh start"
-    if IN_CI:
-        pytest.fail(why)
-    pytest.skip(why)
+    unavailable(f"real {name} service not reachable (SOHOA_TEST_{name.upper()}={url!r}); run scripts/services.sh start")
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from typing import Any
 
 from .context import Context
 from .errors import ConfigError, SohoaError
+from .logs import configure_logging
 from .ports import SearchQuery
 from .records import dump_view
 from .searchtext import plain_snippet
@@ -26,10 +27,9 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=None, default=str))
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    if getattr(args, "cluster", False):
-        os.environ["SOHOA_PROFILE"] = "cluster"
-    return Settings()
+def load_settings(cluster: bool = False) -> Settings:
+    """The one Settings of this run: ``SOHOA_*`` variables, with ``--cluster`` choosing the cluster profile."""
+    return Settings(profile="cluster") if cluster else Settings()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -37,19 +37,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     from .ingest import expand, ingest_paths
 
-    settings = _settings(args)
+    settings: Settings = args.settings
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise SohoaError(f"không tìm thấy / not found: {', '.join(missing)}", code="not_found")
     total = sum(1 for _ in expand(paths))
-    ctx = Context.open(settings)
-    try:
-        with Progress(disable=args.json, transient=True) as bar:
-            task = bar.add_task("Tải lên / uploading", total=total)
-            report = ingest_paths(ctx, paths, args.batch, args.dossier, on_file=lambda _u: bar.advance(task))
-    finally:
-        ctx.close()
+    with Context.open(settings) as ctx, Progress(disable=args.json, transient=True) as bar:
+        task = bar.add_task("Tải lên / uploading", total=total)
+        report = ingest_paths(ctx, paths, args.batch, args.dossier, on_file=lambda _u: bar.advance(task))
     counts = Counter(f.status for f in report.files)
     if args.json:
         _print_json({"batch": report.batch, "files": [f.__dict__ for f in report.files], "counts": counts})
@@ -68,7 +64,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from .worker import run_pool
 
-    settings = _settings(args)
+    settings: Settings = args.settings
     processes = args.processes or 1
     bad = run_pool(settings, processes, drain=args.drain)
     return 1 if bad else 0
@@ -117,11 +113,8 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    ctx = Context.open(_settings(args))
-    try:
+    with Context.open(args.settings) as ctx:
         rows = _status_rows(ctx, args.batch)
-    finally:
-        ctx.close()
     summary = summarize(rows)
     if args.json:
         _print_json({"files": rows, "summary": summary})
@@ -162,8 +155,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    ctx = Context.open(_settings(args))
-    try:
+    with Context.open(args.settings) as ctx:
         query = SearchQuery(
             text=args.query,
             doc_type=args.type,
@@ -175,8 +167,6 @@ def cmd_search(args: argparse.Namespace) -> int:
             sort=args.sort,
         )
         result = ctx.index.search(query)
-    finally:
-        ctx.close()
     hits = [
         {
             "doc_id": h.record["doc_id"],
@@ -211,11 +201,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    ctx = Context.open(_settings(args))
-    try:
+    with Context.open(args.settings) as ctx:
         record = _find(ctx, args.doc_id)
-    finally:
-        ctx.close()
     if args.json:
         _print_json(record)
     else:
@@ -240,12 +227,9 @@ def _find(ctx: Context, doc_id: str) -> dict[str, Any]:
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    ctx = Context.open(_settings(args))
-    try:
+    with Context.open(args.settings) as ctx:
         for record in ctx.index.scan(args.batch):
             print(json.dumps(dump_view(record), ensure_ascii=False))
-    finally:
-        ctx.close()
     return 0
 
 
@@ -257,7 +241,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .api.app import create_app
     from .worker import run_pool
 
-    settings = _settings(args)
+    settings: Settings = args.settings
     host = args.host or settings.host
     port = args.port or settings.port
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
@@ -347,12 +331,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    configure_logging(verbose=args.verbose)
     started = time.monotonic()
     try:
+        args.settings = load_settings(args.cluster)
         code = int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"sohoa: cấu hình / configuration: {exc}", file=sys.stderr)
@@ -362,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    log.info("done in %.1fs", time.monotonic() - started)
+    log.debug("done in %.1fs", time.monotonic() - started)
     return code
 
 

@@ -24,6 +24,8 @@ def correction_key(doc_id: str) -> str:
 
 @dataclass
 class Context:
+    """Use as ``with Context.open(settings) as ctx: ...``; leaving the block closes the backends."""
+
     settings: Settings
     bus: Bus
     store: BlobStore
@@ -39,3 +41,9 @@ class Context:
     def close(self) -> None:
         self.bus.close()
         self.index.close()
+
+    def __enter__(self) -> Context:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

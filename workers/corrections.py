@@ -11,9 +11,9 @@ import re
 from datetime import date
 from typing import Any
 
+from .clock import now_iso
 from .context import Context, correction_key
 from .errors import NotFoundError, PermanentError
-from .ingest import now_iso
 from .records import CORRECTABLE, doc_type_name, load_corrections, store_meta
 
 _DATE_FIELDS = {"ngay_ban_hanh", "hieu_luc_den"}

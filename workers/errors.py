@@ -1,36 +1,154 @@
-"""The three kinds of error, each with a stable code and a message that says what to do.
+"""The kinds of error, and the one catalogue of every stable error code Sohoa reports.
 
 * :class:`PermanentError` - the input itself is bad: dead-letter it with its reason, never retry.
 * :class:`TransientError` - a dependency hiccuped: retry with backoff.
 * :class:`ConfigError` - the installation is wrong: stop with a message for the administrator.
+* :class:`NotFoundError` - the document, batch or object asked for does not exist.
+* :class:`AuthError` - the caller is not signed in (401) or their role may not do this (403).
 
-Codes are stable strings (shown in the UI, stored in the index, asserted by tests); messages are
-Vietnamese first with an English gloss, because they reach scanning operators.
+Codes are stable strings (shown in the UI, stored in the index, asserted by tests). :data:`CATALOGUE`
+gives each its HTTP status and the message an operator sees when the raise site has nothing more
+specific to say: Vietnamese first, with an English gloss, saying what to do. A test pins the list of
+codes and checks that every code raised anywhere in ``workers/`` is in it, and that the README's table
+of failure codes agrees with it.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+
+class ErrorInfo(NamedTuple):
+    status: int
+    """HTTP status the API answers with."""
+    message: str
+    """Default operator message (what happened, what to do)."""
+    document: bool = False
+    """True for the codes a *document* can end with (``failed`` state, dead-letter topic)."""
+
+
+CATALOGUE: dict[str, ErrorInfo] = {
+    # --- a document's outcome: bad input files (rejected at upload or dead-lettered) -----------------
+    "empty_file": ErrorInfo(400, "Tệp rỗng (0 byte). Hãy quét lại hoặc chọn đúng tệp. (Empty file.)", True),
+    "unsupported_type": ErrorInfo(
+        400,
+        "Định dạng không được hỗ trợ; chỉ nhận PDF, TIFF, PNG, JPEG. Hãy xuất bản quét sang một trong các "
+        "định dạng này. (Unsupported file type.)",
+        True,
+    ),
+    "corrupt_file": ErrorInfo(
+        400,
+        "Tệp bị hỏng hoặc không đọc được (có thể bị cắt cụt khi sao chép). Hãy quét hoặc tải lên lại. "
+        "(Corrupt or truncated file.)",
+        True,
+    ),
+    "encrypted_pdf": ErrorInfo(
+        400, "PDF có mật khẩu/bị mã hóa. Hãy gỡ mật khẩu hoặc quét lại từ bản giấy. (Encrypted PDF.)", True
+    ),
+    "file_too_large": ErrorInfo(
+        413, "Tệp vượt quá dung lượng cho phép. Hãy tách thành nhiều tệp nhỏ hơn. (File too large.)", True
+    ),
+    "too_many_pages": ErrorInfo(400, "Tệp có quá nhiều trang. Hãy tách hồ sơ thành nhiều tệp. (Too many pages.)", True),
+    "page_too_large": ErrorInfo(
+        400,
+        "Trang có kích thước ảnh quá lớn. Hãy quét ở 200-300 dpi thay vì độ phân giải cao hơn. "
+        "(Page exceeds the pixel limit.)",
+        True,
+    ),
+    "page_timeout": ErrorInfo(
+        400,
+        "Nhận dạng một trang quá thời gian cho phép. Hãy quét lại trang đó rõ hơn hoặc ở 300 dpi. (OCR page timeout.)",
+        True,
+    ),
+    "no_pages": ErrorInfo(400, "Tài liệu không có trang nào. Hãy kiểm tra lại tệp. (Document has no pages.)", True),
+    "pdf_timeout": ErrorInfo(
+        400,
+        "Đọc cấu trúc/lớp chữ của PDF quá thời gian cho phép (PDF có thể bị lỗi hoặc quá phức tạp). Hãy in "
+        "lại ra PDF hoặc quét lại. (Reading the PDF timed out.)",
+        True,
+    ),
+    "worker_crashed": ErrorInfo(
+        500,
+        "Tệp làm dừng tiến trình xử lý nhiều lần (có thể quá lớn hoặc hỏng). Hãy kiểm tra, quét lại hoặc "
+        "tách nhỏ rồi tải lên lại. (The worker died on this file repeatedly.)",
+        True,
+    ),
+    "internal_error": ErrorInfo(
+        500, "Lỗi nội bộ khi xử lý tệp; đã ghi nhật ký. Hãy báo quản trị viên. (Internal error.)", True
+    ),
+    "bad_event": ErrorInfo(
+        400,
+        "Thông điệp trên hàng đợi không đọc được; đã chuyển sang hàng lỗi. Hãy báo quản trị viên. "
+        "(Undecodable bus message, dead-lettered.)",
+    ),
+    # --- requests that cannot be done as asked ---------------------------------------------------------
+    "bad_value": ErrorInfo(400, "Giá trị không hợp lệ; hãy sửa rồi gửi lại. (Invalid value.)"),
+    "bad_field": ErrorInfo(400, "Trường này không sửa được. (This field cannot be corrected.)"),
+    "bad_batch": ErrorInfo(400, "Tên lô không hợp lệ. (Invalid batch name.)"),
+    "bad_register": ErrorInfo(400, "Tệp sổ kết quả không đọc được; hãy sửa theo chỉ dẫn. (Bad register file.)"),
+    "bad_name": ErrorInfo(400, "Tên đăng nhập không hợp lệ. (Invalid user name.)"),
+    "bad_password": ErrorInfo(400, "Mật khẩu không hợp lệ. (Invalid password.)"),
+    "bad_role": ErrorInfo(400, "Vai trò không hợp lệ. (Invalid role.)"),
+    "user_exists": ErrorInfo(409, "Người dùng đã có. (User exists.)"),
+    "not_a_result": ErrorInfo(400, "Tài liệu này không phải kết quả giải quyết TTHC. (Not a result.)"),
+    "not_failed": ErrorInfo(409, "Chỉ xử lý lại được tệp bị lỗi. (Only failed files can be retried.)"),
+    "not_indexed": ErrorInfo(409, "Tài liệu chưa xử lý xong. (The document is not processed yet.)"),
+    "original_missing": ErrorInfo(
+        409, "Bản gốc không còn trong kho; hãy tải lên lại. (The original is missing; upload it again.)"
+    ),
+    "preview_failed": ErrorInfo(422, "Không dựng được ảnh xem trước của trang. (Cannot render the page preview.)"),
+    "index_rejected": ErrorInfo(400, "Chỉ mục từ chối yêu cầu. (The search index rejected the request.)"),
+    "not_found": ErrorInfo(404, "Không tìm thấy. (Not found.)"),
+    "unauthorized": ErrorInfo(401, "Chưa đăng nhập hoặc phiên đã hết hạn. (Sign in first.)"),
+    "forbidden": ErrorInfo(403, "Vai trò của bạn không được làm việc này. (Your role may not do this.)"),
+    "bad_token": ErrorInfo(401, "API token không hợp lệ hoặc đã bị thu hồi. (Invalid API token.)"),
+    "csrf_failed": ErrorInfo(403, "Phiên biểu mẫu không hợp lệ; hãy tải lại trang rồi thử lại. (CSRF check failed.)"),
+    # --- the installation or a dependency ------------------------------------------------------------
+    "transient": ErrorInfo(
+        503, "Dịch vụ tạm thời không sẵn sàng; hãy thử lại sau ít phút. (Service unavailable; try again.)"
+    ),
+    "config": ErrorInfo(500, "Cấu hình hệ thống chưa đúng; hãy báo quản trị viên. (Configuration error.)"),
+    "taxonomy_invalid": ErrorInfo(500, "Bảng phân loại văn bản sai; hãy báo quản trị viên. (Invalid taxonomy.)"),
+}
+
+
+def describe(code: str) -> str:
+    """The operator message of ``code`` (the code itself when it is not catalogued)."""
+    info = CATALOGUE.get(code)
+    return info.message if info else code
+
 
 class SohoaError(Exception):
-    """Base of every error Sohoa raises on purpose."""
+    """Base of every error Sohoa raises on purpose.
 
-    code: str = "error"
+    ``message`` defaults to the catalogue's message of ``code``; ``detail`` is appended to it.
+    """
+
+    code: str = "internal_error"
     exit_code: int = 1
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | None = None, *, code: str | None = None, detail: str | None = None) -> None:
         if code is not None:
             self.code = code
+        text = message if message is not None else describe(self.code)
+        if detail:
+            text = f"{text} Chi tiết / detail: {detail}"
+        super().__init__(text)
+        self.message = text
+
+    @property
+    def http_status(self) -> int:
+        info = CATALOGUE.get(self.code)
+        return info.status if info else 500
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
 
 
 class PermanentError(SohoaError):
-    """The document cannot be processed as it is; retrying will not help."""
+    """The document or request cannot be processed as it is; retrying will not help."""
 
-    code = "invalid_input"
+    code = "bad_value"
     exit_code = 2
 
 
@@ -55,38 +173,13 @@ class NotFoundError(SohoaError):
     exit_code = 4
 
 
-# Stable codes for bad input. Each maps to the message an operator sees (what happened, what to do).
-INPUT_ERRORS: dict[str, str] = {
-    "empty_file": "Tệp rỗng (0 byte). Hãy quét lại hoặc chọn đúng tệp. (Empty file.)",
-    "unsupported_type": (
-        "Định dạng không được hỗ trợ; chỉ nhận PDF, TIFF, PNG, JPEG. Hãy xuất bản quét sang một trong các "
-        "định dạng này. (Unsupported file type.)"
-    ),
-    "corrupt_file": (
-        "Tệp bị hỏng hoặc không đọc được (có thể bị cắt cụt khi sao chép). Hãy quét hoặc tải lên lại. "
-        "(Corrupt or truncated file.)"
-    ),
-    "encrypted_pdf": ("PDF có mật khẩu/bị mã hóa. Hãy gỡ mật khẩu hoặc quét lại từ bản giấy. (Encrypted PDF.)"),
-    "file_too_large": "Tệp vượt quá dung lượng cho phép. Hãy tách thành nhiều tệp nhỏ hơn. (File too large.)",
-    "too_many_pages": "Tệp có quá nhiều trang. Hãy tách hồ sơ thành nhiều tệp. (Too many pages.)",
-    "page_too_large": (
-        "Trang có kích thước ảnh quá lớn. Hãy quét ở 200-300 dpi thay vì độ phân giải cao hơn. "
-        "(Page exceeds the pixel limit.)"
-    ),
-    "page_timeout": (
-        "Nhận dạng một trang quá thời gian cho phép. Hãy quét lại trang đó rõ hơn hoặc ở 300 dpi. (OCR page timeout.)"
-    ),
-    "no_pages": "Tài liệu không có trang nào. Hãy kiểm tra lại tệp. (Document has no pages.)",
-    "pdf_timeout": (
-        "Đọc cấu trúc/lớp chữ của PDF quá thời gian cho phép (PDF có thể bị lỗi hoặc quá phức tạp). Hãy in "
-        "lại ra PDF hoặc quét lại. (Reading the PDF timed out.)"
-    ),
-}
+class AuthError(SohoaError):
+    """The caller is not signed in (``unauthorized``, 401) or may not do this (``forbidden``, 403)."""
+
+    code = "forbidden"
+    exit_code = 77  # EX_NOPERM
 
 
 def input_error(code: str, detail: str | None = None) -> PermanentError:
-    """Build the :class:`PermanentError` for a stable bad-input ``code``, with an optional detail."""
-    message = INPUT_ERRORS.get(code, code)
-    if detail:
-        message = f"{message} Chi tiết: {detail}"
-    return PermanentError(message, code=code)
+    """Build the :class:`PermanentError` for a catalogued bad-input ``code``, with an optional detail."""
+    return PermanentError(code=code, detail=detail)

@@ -59,17 +59,32 @@ class FileFailed(_Event):
     attempts: int = 1
 
 
+class MessageRejected(BaseModel):
+    """A bus message that could not be decoded, sent to the dead-letter topic as it came (for a person)."""
+
+    type: Literal["message.rejected"] = "message.rejected"
+    version: Literal[1] = 1
+    event_id: str = Field(default_factory=_new_id)
+    occurred_at: datetime = Field(default_factory=_now)
+    key: str = Field(description="the message key as received (the doc id, when the sender set it)")
+    topic: str
+    code: str = Field(description="stable error code, e.g. bad_event")
+    message: str
+    original: str = Field(description="the message value, decoded as UTF-8 with replacement, cut to 64 KiB")
+
+
 Event = Annotated[FileUploaded | FileProcessed | FileFailed, Field(discriminator="type")]
 _EVENT_ADAPTER: TypeAdapter[FileUploaded | FileProcessed | FileFailed] = TypeAdapter(Event)
 
-EVENT_MODELS: dict[str, type[_Event]] = {
+EVENT_MODELS: dict[str, type[BaseModel]] = {
     "file.uploaded": FileUploaded,
     "file.processed": FileProcessed,
     "file.failed": FileFailed,
+    "message.rejected": MessageRejected,
 }
 
 
-def encode(event: FileUploaded | FileProcessed | FileFailed) -> bytes:
+def encode(event: FileUploaded | FileProcessed | FileFailed | MessageRejected) -> bytes:
     """Serialize an event to UTF-8 JSON bytes for the bus."""
     return event.model_dump_json().encode("utf-8")
 

@@ -8,24 +8,21 @@ with their reason, and never reach a worker. User filenames are display names on
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .clock import now_iso
 from .context import Context, original_key
-from .errors import INPUT_ERRORS, PermanentError
+from .errors import PermanentError, describe
 from .events import FileUploaded, encode
+from .logs import get_logger
 from .records import store_meta
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 SCAN_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def new_batch_id() -> str:
@@ -72,7 +69,7 @@ def _precheck(path: Path, size: int, max_bytes: int) -> tuple[str | None, str | 
     from .pipeline.sniff import HEAD_BYTES, sniff_bytes
 
     if size > max_bytes:
-        return "file_too_large", INPUT_ERRORS["file_too_large"]
+        return "file_too_large", describe("file_too_large")
     with path.open("rb") as src:
         head = src.read(HEAD_BYTES)
     try:
@@ -107,7 +104,7 @@ def ingest_file(
         record |= {"state": "failed", "stage": "failed", "error_code": code, "error_message": message}
         ctx.index.upsert(doc_id, record)
         store_meta(ctx, doc_id, record)
-        log.info("rejected at upload doc_id=%s file=%s code=%s", doc_id[:12], display, code)
+        log.info("rejected at upload", doc_id=doc_id, batch=batch, filename=display, code=code)
         return Uploaded(doc_id, display, "rejected", code)
     key = original_key(doc_id)
     if not ctx.store.exists(key):

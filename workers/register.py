@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from .clock import now_iso
 from .context import Context
 from .errors import NotFoundError, PermanentError
-from .ingest import now_iso
 from .textnorm import fold
 
 REGISTER_KEY = "register/register.json"

@@ -15,7 +15,6 @@ id, and an ``indexed`` record is not processed again.
 
 from __future__ import annotations
 
-import json
 import logging
 import multiprocessing
 import shutil
@@ -23,26 +22,22 @@ import signal
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from .clock import now_iso
 from .context import Context, derived_key, original_key
-from .errors import PermanentError, SohoaError, TransientError
-from .events import FileFailed, FileProcessed, FileUploaded, decode, encode
-from .ingest import now_iso
-from .pipeline.process import process
+from .errors import PermanentError, SohoaError, TransientError, describe
+from .events import FileFailed, FileProcessed, FileUploaded, MessageRejected, decode, encode
+from .logs import bound, get_logger
+from .pipeline.process import ProgressFn, process
 from .ports import Message
 from .records import apply_corrections, load_corrections, processed_fields, store_meta
 from .settings import Settings
 
-log = logging.getLogger(__name__)
-
-CRASH_MESSAGE = (
-    "Tệp làm dừng tiến trình xử lý nhiều lần (có thể quá lớn hoặc hỏng). Hãy kiểm tra, quét lại hoặc tách "
-    "nhỏ rồi tải lên lại. (The worker died on this file repeatedly.)"
-)
-INTERNAL_MESSAGE = "Lỗi nội bộ khi xử lý tệp; đã ghi nhật ký. Hãy báo quản trị viên. (Internal error.)"
+log = get_logger(__name__)
 
 
 def _keepalive(ctx: Context, message: Message, done: threading.Event) -> None:
@@ -51,81 +46,131 @@ def _keepalive(ctx: Context, message: Message, done: threading.Event) -> None:
         try:
             ctx.bus.keepalive(message)
         except SohoaError:
-            log.warning("keepalive failed doc=%s", message.key[:12])
+            log.warning("keepalive failed")
+
+
+@dataclass
+class Outcome:
+    """What became of one delivery; logged as the one ``document`` line of that document."""
+
+    outcome: str  # indexed | failed | skipped | retry
+    code: str | None = None
+    pages: int | None = None
+    pages_ocr: int | None = None
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 def handle(ctx: Context, message: Message) -> str:
-    """Process one bus message to its outcome; returns ``indexed``, ``failed``, ``skipped`` or ``retry``."""
+    """Process one bus message to its outcome; returns ``indexed``, ``failed``, ``skipped`` or ``retry``.
+
+    Exactly one INFO line (``event="document"``) tells the outcome, with the ids bound to every line
+    logged while handling it.
+    """
+    started = time.monotonic()
+    with bound(doc_id=message.key or None, topic=message.topic, deliveries=message.deliveries):
+        result = _handle(ctx, message)
+        level = logging.WARNING if result.outcome == "retry" else logging.INFO
+        log.log(
+            level,
+            "document",
+            outcome=result.outcome,
+            code=result.code,
+            pages=result.pages,
+            pages_ocr=result.pages_ocr,
+            seconds=round(time.monotonic() - started, 3),
+            stages=result.stages or None,
+        )
+    return result.outcome
+
+
+def _handle(ctx: Context, message: Message) -> Outcome:
     try:
         event = decode(message.value)
     except ValidationError as exc:
-        _dead_letter(ctx, message.key or "unknown", "bad_event", f"malformed event: {exc.errors()[:1]}", message)
+        _dead_letter(ctx, message, "bad_event", f"malformed event: {exc.errors()[:1]}")
         ctx.bus.ack(message)
-        return "failed"
+        return Outcome("failed", "bad_event")
     if not isinstance(event, FileUploaded):
         ctx.bus.ack(message)
-        return "skipped"
-    record = ctx.index.get(event.doc_id) or {}
-    if record.get("state") == "indexed":
-        ctx.bus.ack(message)
-        return "skipped"
-    attempts = int(record.get("attempts") or 0) + 1
-    if message.deliveries > ctx.settings.max_attempts or attempts > ctx.settings.max_attempts + 1:
-        _fail(ctx, event, "worker_crashed", CRASH_MESSAGE, attempts)
-        ctx.bus.ack(message)
-        return "failed"
-    ctx.index.upsert(
-        event.doc_id, {"state": "processing", "stage": "ocr", "attempts": attempts, "started_at": now_iso()}
-    )
-    done = threading.Event()
-    beat = threading.Thread(target=_keepalive, args=(ctx, message, done), daemon=True)
-    beat.start()
-    try:
-        outcome = _run_with_retries(ctx, event, attempts)
-    finally:
-        done.set()
-        beat.join()
-    if outcome == "retry":
-        ctx.bus.release(message)
-    else:
-        ctx.bus.ack(message)
-    return outcome
+        return Outcome("skipped")
+    with bound(doc_id=event.doc_id, batch=event.batch, filename=event.filename):
+        record = ctx.index.get(event.doc_id) or {}
+        if record.get("state") == "indexed":
+            ctx.bus.ack(message)
+            return Outcome("skipped")
+        attempts = int(record.get("attempts") or 0) + 1
+        if message.deliveries > ctx.settings.max_attempts or attempts > ctx.settings.max_attempts + 1:
+            _fail(ctx, event, "worker_crashed", describe("worker_crashed"), attempts)
+            ctx.bus.ack(message)
+            return Outcome("failed", "worker_crashed")
+        ctx.index.upsert(
+            event.doc_id, {"state": "processing", "stage": "ocr", "attempts": attempts, "started_at": now_iso()}
+        )
+        done = threading.Event()
+        beat = threading.Thread(target=_keepalive, args=(ctx, message, done), daemon=True)
+        beat.start()
+        try:
+            outcome = _run_with_retries(ctx, event, attempts)
+        finally:
+            done.set()
+            beat.join()
+        if outcome.outcome == "retry":
+            ctx.bus.release(message)
+        else:
+            ctx.bus.ack(message)
+        return outcome
 
 
-def _run_with_retries(ctx: Context, event: FileUploaded, attempts: int) -> str:
+def _run_with_retries(ctx: Context, event: FileUploaded, attempts: int) -> Outcome:
     delay = 1.0
     for attempt in range(1, ctx.settings.max_attempts + 1):
         try:
-            _process_event(ctx, event)
-            return "indexed"
+            return _process_event(ctx, event)
         except PermanentError as exc:
             _fail(ctx, event, exc.code, exc.message, attempts)
-            return "failed"
+            return Outcome("failed", exc.code)
         except TransientError as exc:
-            log.warning("transient failure doc=%s attempt=%d: %s", event.doc_id[:12], attempt, exc)
+            log.warning("transient failure", attempt=attempt, error=str(exc))
             time.sleep(delay)
             delay *= 2
         except Exception:
-            log.exception("internal error doc=%s", event.doc_id[:12])
-            _fail(ctx, event, "internal_error", INTERNAL_MESSAGE, attempts)
-            return "failed"
-    return "retry"
+            log.exception("internal error")
+            _fail(ctx, event, "internal_error", describe("internal_error"), attempts)
+            return Outcome("failed", "internal_error")
+    return Outcome("retry", "transient")
 
 
-def _progress(ctx: Context, doc_id: str):  # type: ignore[no-untyped-def]
+def _progress(ctx: Context, doc_id: str) -> ProgressFn:
     def report(stage: str, done: int, total: int) -> None:
         ctx.index.upsert(doc_id, {"stage": stage, "pages_done": done, "pages": total or None})
 
     return report
 
 
-def _process_event(ctx: Context, event: FileUploaded) -> None:
+def _process_event(ctx: Context, event: FileUploaded) -> Outcome:
+    """Download, process, store the derived files, publish ``file.processed``, then mark ``indexed``.
+
+    The record turns ``indexed`` last: a worker that dies anywhere before leaves a document that is
+    processed again on redelivery (so its result event may be published twice, never lost).
+    """
     doc_id = event.doc_id
+    stages: dict[str, float] = {}
+    clock = time.monotonic()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        stages[stage] = round(now - clock, 3)
+        clock = now
+
     workdir = Path(tempfile.mkdtemp(prefix="sohoa-"))
     try:
         source = workdir / "original"
         ctx.store.download(event.original_key or original_key(doc_id), source)
+        lap("download")
         result = process(source, workdir, ctx.settings, _progress(ctx, doc_id))
+        stages.update(result.stages)
+        clock = time.monotonic()
         fields = processed_fields(result, ctx.settings.low_confidence)
         fields = apply_corrections(fields, load_corrections(ctx, doc_id))
         fields["processed_at"] = now_iso()
@@ -134,7 +179,7 @@ def _process_event(ctx: Context, event: FileUploaded) -> None:
             ctx.store.put_file(derived_key(doc_id, "searchable.pdf"), result.read.searchable_pdf, "application/pdf")
         record = {**(ctx.index.get(doc_id) or {}), **fields}
         store_meta(ctx, doc_id, record)
-        ctx.index.upsert(doc_id, fields)
+        lap("store")
         processed = FileProcessed(
             doc_id=doc_id,
             pages=fields["pages"],
@@ -145,16 +190,9 @@ def _process_event(ctx: Context, event: FileUploaded) -> None:
             seconds=result.seconds,
         )
         ctx.bus.publish(ctx.settings.topic_results, doc_id, encode(processed))
-        log.info(
-            "indexed doc=%s file=%s pages=%d ocr=%d type=%s conf=%s secs=%.2f",
-            doc_id[:12],
-            event.filename,
-            fields["pages"],
-            fields["pages_ocr"],
-            fields.get("doc_type"),
-            fields.get("ocr_confidence"),
-            result.seconds,
-        )
+        ctx.index.upsert(doc_id, fields)
+        lap("index")
+        return Outcome("indexed", None, fields["pages"], fields["pages_ocr"], stages)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -173,21 +211,24 @@ def _fail(ctx: Context, event: FileUploaded, code: str, message: str, attempts: 
     ctx.index.upsert(event.doc_id, fields)
     failed = FileFailed(doc_id=event.doc_id, code=code, message=message, attempts=attempts)
     ctx.bus.publish(ctx.settings.topic_dead, event.doc_id, encode(failed))
-    log.info("failed doc=%s file=%s code=%s", event.doc_id[:12], event.filename, code)
 
 
-def _dead_letter(ctx: Context, key: str, code: str, message: str, original: Message) -> None:
-    payload = {"code": code, "message": message, "original": original.value.decode("utf-8", "replace")}
-    ctx.bus.publish(ctx.settings.topic_dead, key, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
-    log.warning("dead-lettered undecodable message key=%s", key)
+def _dead_letter(ctx: Context, original: Message, code: str, message: str) -> None:
+    rejected = MessageRejected(
+        key=original.key or "",
+        topic=original.topic,
+        code=code,
+        message=message,
+        original=original.value[: 64 * 1024].decode("utf-8", "replace"),
+    )
+    ctx.bus.publish(ctx.settings.topic_dead, original.key or "unknown", encode(rejected))
 
 
 def run_worker(settings: Settings, *, drain: bool = False, stop: threading.Event | None = None) -> int:
     """Consume until stopped (or, with ``drain``, until the queue is empty). Returns documents handled."""
     stop = stop or threading.Event()
-    ctx = Context.open(settings)
     handled = 0
-    try:
+    with Context.open(settings) as ctx:
         while not stop.is_set():
             message = ctx.bus.receive(settings.topic_uploaded, timeout=1.0)
             if message is None:
@@ -196,8 +237,6 @@ def run_worker(settings: Settings, *, drain: bool = False, stop: threading.Event
                 continue
             handle(ctx, message)
             handled += 1
-    finally:
-        ctx.close()
     return handled
 
 

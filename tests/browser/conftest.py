@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import IN_CI, ROOT
+from tests.conftest import ROOT, unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,10 +32,7 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 DEMO = ("demo", "sohoa-demo")
 
 
-def _unavailable(why: str) -> None:
-    if IN_CI:
-        pytest.fail(why)
-    pytest.skip(why)
+_unavailable = unavailable
 
 
 def _free_port() -> int:

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
 
-from tests.conftest import make_settings
+from tests.conftest import make_settings, unavailable
 from workers.errors import PermanentError
 from workers.pipeline import ocr, poppler, prepare, tesseract
 from workers.pipeline.ocr import read_document
@@ -45,7 +45,7 @@ def _font_file() -> Path:
         path = directory / "LiberationSerif-Regular.ttf"
         if path.is_file():
             return path
-    pytest.skip("fonts-liberation is not installed")
+    unavailable("fonts-liberation2 is not installed (scripts/_setup.sh installs it)")
 
 
 def _lines() -> list[str]:
@@ -360,12 +360,12 @@ def test_multi_page_tiff_reads_every_frame_in_order(tmp_path: Path, settings: Se
 
 def test_skew_is_measured_and_removed(page_image: Image.Image) -> None:
     skewed = page_image.rotate(2.0, resample=Image.Resampling.BICUBIC, fillcolor=255)
-    layout = prepare.analyze(skewed, 200)
+    layout = prepare.measure_geometry(skewed, 200)
     assert abs(layout.skew - 2.0) < 0.25
     assert not layout.sideways
     straight = prepare.deskew(skewed, layout.skew)
-    assert abs(prepare.analyze(straight, 200).skew) < 0.2
-    assert prepare.analyze(skewed.transpose(Image.Transpose.ROTATE_90), 200).sideways
+    assert abs(prepare.measure_geometry(straight, 200).skew) < 0.2
+    assert prepare.measure_geometry(skewed.transpose(Image.Transpose.ROTATE_90), 200).sideways
 
 
 def test_red_seal_is_lifted_black_text_kept() -> None:

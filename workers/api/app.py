@@ -22,7 +22,7 @@ from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from ..context import Context, derived_key, original_key
-from ..errors import NotFoundError, PermanentError, SohoaError, TransientError
+from ..errors import NotFoundError, SohoaError
 from ..ingest import Uploaded, ingest_file
 from ..ports import SearchQuery
 from ..records import dump_view
@@ -34,7 +34,6 @@ from .batches import batch_summary, check_batch_access, clean_batch_name, list_b
 
 log = logging.getLogger(__name__)
 _CHUNK = 1 << 20
-_STATUS = {NotFoundError: 404, PermanentError: 400, TransientError: 503}
 
 
 async def save_upload(upload: UploadFile, directory: Path, max_bytes: int) -> Path | None:
@@ -91,7 +90,7 @@ def create_app(settings: Settings, *, web: bool = True) -> FastAPI:
 
     @app.exception_handler(SohoaError)
     async def _sohoa_error(request: Request, exc: SohoaError) -> Response:
-        status = next((s for t, s in _STATUS.items() if isinstance(exc, t)), 500)
+        status = exc.http_status
         render = getattr(app.state, "render_error", None)
         if render is not None and not request.url.path.startswith("/api/"):
             page: Response = render(request, status, exc.message)

@@ -23,6 +23,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..context import Context
+from ..errors import AuthError
 from .appdb import AppDB, User
 
 SESSION_COOKIE = "sohoa_session"
@@ -45,18 +46,12 @@ class Principal:
         return self.user.can(role)
 
 
-class AuthError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
 def not_signed_in() -> AuthError:
-    return AuthError(401, "unauthorized", "Chưa đăng nhập hoặc phiên đã hết hạn. (Sign in first.)")
+    return AuthError(code="unauthorized")
 
 
-def forbidden(message: str = "Vai trò của bạn không được làm việc này. (Your role may not do this.)") -> AuthError:
-    return AuthError(403, "forbidden", message)
+def forbidden(message: str | None = None) -> AuthError:
+    return AuthError(message, code="forbidden")
 
 
 def get_db(request: Request) -> AppDB:
@@ -82,7 +77,7 @@ def identify(request: Request) -> Principal | None:
     if scheme.lower() == "bearer":
         user = db.token_user(token.strip())
         if user is None:
-            raise AuthError(401, "bad_token", "API token không hợp lệ hoặc đã bị thu hồi. (Invalid API token.)")
+            raise AuthError(code="bad_token")
         return Principal(user, "token")
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
@@ -100,9 +95,7 @@ async def check_csrf(request: Request, expected: str) -> None:
         value = form.get("csrf_token")
         sent = value if isinstance(value, str) else ""
     if not sent or not expected or not hmac.compare_digest(sent, expected):
-        raise AuthError(
-            403, "csrf_failed", "Phiên biểu mẫu không hợp lệ; hãy tải lại trang rồi thử lại. (CSRF check failed.)"
-        )
+        raise AuthError(code="csrf_failed")
 
 
 def require(role: str) -> Callable[[Request], Awaitable[Principal]]:
@@ -189,13 +182,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(AuthError)
     async def _auth_error(request: Request, exc: AuthError) -> Response:
         if request.url.path.startswith("/api/"):
-            headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-            return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status, headers=headers)
-        if exc.status == 401:
+            headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+            return JSONResponse(
+                {"code": exc.code, "message": exc.message}, status_code=exc.http_status, headers=headers
+            )
+        if exc.http_status == 401:
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(here, safe='')}", status_code=303)
         render = getattr(request.app.state, "render_error", None)
         if render is not None:
-            rendered: Response = render(request, exc.status, exc.message)
+            rendered: Response = render(request, exc.http_status, exc.message)
             return rendered
-        return HTMLResponse(f"<h1>{exc.status}</h1>", status_code=exc.status)
+        return HTMLResponse(f"<h1>{exc.http_status}</h1>", status_code=exc.http_status)

@@ -9,7 +9,6 @@ from ..context import Context, derived_key, original_key
 from ..errors import NotFoundError, PermanentError
 from ..events import FileUploaded, encode
 from ..records import apply_corrections, load_corrections
-from ..settings import Settings
 
 
 def reindex(ctx: Context) -> int:
@@ -60,18 +59,14 @@ def _cmd_correct(args: argparse.Namespace) -> int:
         if not sep:
             raise PermanentError(f"dùng FIELD=VALUE / use FIELD=VALUE: {item}", code="bad_value")
         changes[name.strip()] = value
-    ctx = Context.open(Settings())
-    try:
+    with Context.open(args.settings) as ctx:
         record = correct(ctx, args.doc_id, changes, by=args.by)
-    finally:
-        ctx.close()
     print(json.dumps({k: record.get(k) for k in [*changes, "corrected"]}, ensure_ascii=False))
     return 0
 
 
 def _cmd_reprocess(args: argparse.Namespace) -> int:
-    ctx = Context.open(Settings())
-    try:
+    with Context.open(args.settings) as ctx:
         if args.doc_id:
             record = ctx.index.get(args.doc_id)
             if record is None:
@@ -82,18 +77,13 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
         for record in targets:
             if ctx.store.exists(original_key(record["doc_id"])):
                 requeue(ctx, record)
-    finally:
-        ctx.close()
     print(f"queued {len(targets)}")
     return 0
 
 
 def _cmd_reindex(args: argparse.Namespace) -> int:
-    ctx = Context.open(Settings())
-    try:
+    with Context.open(args.settings) as ctx:
         count = reindex(ctx)
-    finally:
-        ctx.close()
     print(f"reindexed {count} documents from the object store")
     return 0
 

@@ -11,12 +11,6 @@ from ..context import Context
 from ..errors import NotFoundError
 
 
-def _open(args: argparse.Namespace) -> Context:
-    from ..cli import _settings  # honours the global --cluster flag
-
-    return Context.open(_settings(args))
-
-
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, default=str))
 
@@ -27,11 +21,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise NotFoundError(f"không tìm thấy / not found: {path}")
-    ctx = _open(args)
-    try:
+    with Context.open(args.settings) as ctx:
         report = import_register(ctx, path.read_bytes(), path.name, replace=args.replace)
-    finally:
-        ctx.close()
     if args.json:
         _print_json(report.to_dict())
     else:
@@ -48,11 +39,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     from ..register import register_info
 
-    ctx = _open(args)
-    try:
+    with Context.open(args.settings) as ctx:
         info = register_info(ctx)
-    finally:
-        ctx.close()
     if args.json:
         _print_json(info)
         return 0
@@ -68,11 +56,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_link(args: argparse.Namespace) -> int:
     from ..register import link
 
-    ctx = _open(args)
-    try:
+    with Context.open(args.settings) as ctx:
         result = link(ctx, args.doc_id, args.register_key, args.by)
-    finally:
-        ctx.close()
     _print_json(result)
     return 0
 
@@ -80,11 +65,8 @@ def _cmd_link(args: argparse.Namespace) -> int:
 def _cmd_unlink(args: argparse.Namespace) -> int:
     from ..register import unlink
 
-    ctx = _open(args)
-    try:
+    with Context.open(args.settings) as ctx:
         result = unlink(ctx, args.doc_id, args.by)
-    finally:
-        ctx.close()
     _print_json(result)
     return 0
 
@@ -92,11 +74,8 @@ def _cmd_unlink(args: argparse.Namespace) -> int:
 def _cmd_links(args: argparse.Namespace) -> int:
     from ..coverage import document_links
 
-    ctx = _open(args)
-    try:
+    with Context.open(args.settings) as ctx:
         rows = document_links(ctx)
-    finally:
-        ctx.close()
     if args.json:
         _print_json(rows)
         return 0
@@ -136,11 +115,8 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     from ..coverage import coverage, coverage_xlsx, parse_as_of
 
     as_of = parse_as_of(args.as_of)
-    ctx = _open(args)
-    try:
+    with Context.open(args.settings) as ctx:
         report = coverage(ctx, as_of)
-    finally:
-        ctx.close()
     if args.xlsx:
         Path(args.xlsx).write_bytes(coverage_xlsx(report))
     if args.json:

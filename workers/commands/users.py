@@ -22,8 +22,7 @@ DEMO_USER = "demo"
 DEMO_PASSWORD = "sohoa-demo"
 
 
-def _db() -> AppDB:
-    settings = Settings()  # type: ignore[call-arg]  # every field has a default (read from SOHOA_*)
+def _db(settings: Settings) -> AppDB:
     return AppDB(settings.app_db_path, settings.secret_key)
 
 
@@ -41,7 +40,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
     password = args.password or _ask_password()
     generated = password is None
     password = password or generate_password()
-    db = _db()
+    db = _db(args.settings)
     try:
         user = db.add_user(args.name, args.role, password)
     finally:
@@ -53,7 +52,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_token(args: argparse.Namespace) -> int:
-    db = _db()
+    db = _db(args.settings)
     try:
         token = db.new_token(args.name, args.label)
     finally:
@@ -63,7 +62,7 @@ def _cmd_token(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    db = _db()
+    db = _db(args.settings)
     try:
         rows = [
             {
@@ -87,7 +86,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_set(args: argparse.Namespace) -> int:
-    db = _db()
+    db = _db(args.settings)
     try:
         if db.get_user(args.name, include_inactive=True) is None:
             raise NotFoundError(f"không có người dùng / no user {args.name}")
@@ -120,7 +119,7 @@ def ensure_demo(db: AppDB) -> bool:
 
 
 def _cmd_ensure_demo(args: argparse.Namespace) -> int:
-    db = _db()
+    db = _db(args.settings)
     try:
         created = ensure_demo(db)
     finally:

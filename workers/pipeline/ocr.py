@@ -45,9 +45,10 @@ from .types import PageText, ReadResult
 log = logging.getLogger(__name__)
 
 LOW_CONFIDENCE = 60.0
-"""A page whose mean word confidence is below this gets orientation detection and, if Tesseract finds it
-turned, a second OCR pass. Upright pages of the samples score >= 70 even when heavily degraded; pages
-upside down or sideways score 40-45."""
+"""A page whose mean word confidence is below this gets Tesseract's orientation detection and, if it
+finds the page turned, a second OCR pass. Full upright pages of the samples score >= 70 even when heavily
+degraded; pages read upside down or sideways score 40-45. Without orientation handling CER is 4.96 %
+instead of 1.60 % (L3 27 % instead of 3.3 %)."""
 
 OSD_MIN_CONFIDENCE = 1.0
 """Orientation confidence Tesseract must report before we try the rotation it suggests. Low on purpose:
@@ -122,7 +123,7 @@ def read_document(path: Path, workdir: Path, settings: Settings) -> ReadResult:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     result = ReadResult(kind=kind, pages=pages, searchable_pdf=searchable)
-    log.info(
+    log.debug(
         "read kind=%s pages=%d ocr=%d conf=%s secs=%.2f",
         kind,
         len(pages),
@@ -262,7 +263,7 @@ def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
     loaded = _load_page(ctx, job, base)
     original, dpi = loaded.image, loaded.dpi
     bw, bw_dpi = prepare.clean(original, dpi)
-    layout = prepare.analyze(bw, bw_dpi)
+    layout = prepare.measure_geometry(bw, bw_dpi)
 
     def run(rotation: int) -> tuple[prepare.Prepared, tesseract.OcrOutput]:
         prepared = prepare.prepare(bw, bw_dpi, rotate_cw=rotation, layout=layout)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..settings import Settings
@@ -26,6 +26,8 @@ class Processed:
     read: ReadResult
     analysis: Analysis
     seconds: float
+    stages: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each stage (``read``, ``analyze``)."""
 
 
 def process(path: Path, workdir: Path, settings: Settings, progress: ProgressFn | None = None) -> Processed:
@@ -34,6 +36,7 @@ def process(path: Path, workdir: Path, settings: Settings, progress: ProgressFn 
     if progress:
         progress("ocr", 0, 0)
     read = read_document(path, workdir, settings)
+    read_done = time.monotonic()
     if progress:
         progress("classify", len(read.pages), len(read.pages))
     try:
@@ -43,4 +46,6 @@ def process(path: Path, workdir: Path, settings: Settings, progress: ProgressFn 
         # metadata empty (confidence 0 sends the document to the review queue) and log the bug.
         log.exception("analysis failed; document kept for review")
         analysis = Analysis(extra={"analysis_error": True})
-    return Processed(read=read, analysis=analysis, seconds=round(time.monotonic() - started, 3))
+    ended = time.monotonic()
+    stages = {"read": round(read_done - started, 3), "analyze": round(ended - read_done, 3)}
+    return Processed(read=read, analysis=analysis, seconds=round(ended - started, 3), stages=stages)

@@ -262,8 +262,7 @@ def check_languages(lang: str) -> None:
 
 NOISE_CONFIDENCE = 50.0
 """Words with fewer letters/digits than other characters and a confidence below this are noise (specks,
-signature strokes, seal rings) and are dropped: on the samples this removes 20 % of all character errors
-(CER 1.9 % -> 1.5 %) and never a real word."""
+signature strokes, seal rings) and are dropped: on the samples this lowers CER from 1.87 % to 1.60 %."""
 
 
 def _is_noise(word: Word) -> bool:
@@ -304,7 +303,7 @@ def reading_order(words: list[Word]) -> str:
     """Text of a page in visual rows: Tesseract's lines that sit side by side (vertical overlap of at
     least half the smaller height, no horizontal overlap) are joined left to right with one space, rows
     go top to bottom. This is how the two-column header and signature blocks of administrative documents
-    read (and what ``pdftotext -layout`` does); on the samples it lowers CER from 2.0 % to 1.9 %."""
+    read (and what ``pdftotext -layout`` does); on the samples it lowers CER from 1.79 % to 1.60 %."""
     rows: list[list[_Line]] = []
     spans: list[tuple[int, int, int]] = []  # top, bottom, smallest line height of each row
     for line in sorted(_lines(words), key=lambda ln: ln.top + ln.bottom):
