@@ -46,7 +46,7 @@ CATALOGUE: dict[str, ErrorInfo] = {
         400, "PDF có mật khẩu/bị mã hóa. Hãy gỡ mật khẩu hoặc quét lại từ bản giấy. (Encrypted PDF.)", True
     ),
     "file_too_large": ErrorInfo(
-        413, "Tệp vượt quá dung lượng cho phép. Hãy tách thành nhiều tệp nhỏ hơn. (File too large.)", True
+        400, "Tệp vượt quá dung lượng cho phép. Hãy tách thành nhiều tệp nhỏ hơn. (File too large.)", True
     ),
     "too_many_pages": ErrorInfo(400, "Tệp có quá nhiều trang. Hãy tách hồ sơ thành nhiều tệp. (Too many pages.)", True),
     "page_too_large": ErrorInfo(
@@ -80,6 +80,7 @@ CATALOGUE: dict[str, ErrorInfo] = {
         400,
         "Thông điệp trên hàng đợi không đọc được; đã chuyển sang hàng lỗi. Hãy báo quản trị viên. "
         "(Undecodable bus message, dead-lettered.)",
+        True,
     ),
     # --- requests that cannot be done as asked ---------------------------------------------------------
     "bad_value": ErrorInfo(400, "Giá trị không hợp lệ; hãy sửa rồi gửi lại. (Invalid value.)"),
@@ -89,14 +90,14 @@ CATALOGUE: dict[str, ErrorInfo] = {
     "bad_name": ErrorInfo(400, "Tên đăng nhập không hợp lệ. (Invalid user name.)"),
     "bad_password": ErrorInfo(400, "Mật khẩu không hợp lệ. (Invalid password.)"),
     "bad_role": ErrorInfo(400, "Vai trò không hợp lệ. (Invalid role.)"),
-    "user_exists": ErrorInfo(409, "Người dùng đã có. (User exists.)"),
+    "user_exists": ErrorInfo(400, "Người dùng đã có. (User exists.)"),
     "not_a_result": ErrorInfo(400, "Tài liệu này không phải kết quả giải quyết TTHC. (Not a result.)"),
-    "not_failed": ErrorInfo(409, "Chỉ xử lý lại được tệp bị lỗi. (Only failed files can be retried.)"),
-    "not_indexed": ErrorInfo(409, "Tài liệu chưa xử lý xong. (The document is not processed yet.)"),
+    "not_failed": ErrorInfo(400, "Chỉ xử lý lại được tệp bị lỗi. (Only failed files can be retried.)"),
+    "not_indexed": ErrorInfo(400, "Tài liệu chưa xử lý xong. (The document is not processed yet.)"),
     "original_missing": ErrorInfo(
-        409, "Bản gốc không còn trong kho; hãy tải lên lại. (The original is missing; upload it again.)"
+        400, "Bản gốc không còn trong kho; hãy tải lên lại. (The original is missing; upload it again.)"
     ),
-    "preview_failed": ErrorInfo(422, "Không dựng được ảnh xem trước của trang. (Cannot render the page preview.)"),
+    "preview_failed": ErrorInfo(400, "Không dựng được ảnh xem trước của trang. (Cannot render the page preview.)"),
     "index_rejected": ErrorInfo(400, "Chỉ mục từ chối yêu cầu. (The search index rejected the request.)"),
     "not_found": ErrorInfo(404, "Không tìm thấy. (Not found.)"),
     "unauthorized": ErrorInfo(401, "Chưa đăng nhập hoặc phiên đã hết hạn. (Sign in first.)"),
@@ -183,3 +184,12 @@ class AuthError(SohoaError):
 def input_error(code: str, detail: str | None = None) -> PermanentError:
     """Build the :class:`PermanentError` for a catalogued bad-input ``code``, with an optional detail."""
     return PermanentError(code=code, detail=detail)
+
+
+def markdown_table(*, document: bool) -> str:
+    """The catalogue as a Markdown table (the README's tables are this text; a test keeps them equal)."""
+    rows = ["| code | HTTP | message |", "|---|---|---|"]
+    for code, info in CATALOGUE.items():
+        if info.document == document:
+            rows.append(f"| `{code}` | {info.status} | {info.message} |")
+    return "\n".join(rows)

@@ -9,6 +9,7 @@ Backends are chosen by URL: ``SOHOA_BUS`` (``local://`` or ``kafka://host:port``
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +21,26 @@ CLUSTER_DEFAULTS = {
     "store": "s3://sohoa:sohoa-dev-secret@127.0.0.1:9000/sohoa",
     "index": "http://127.0.0.1:9200",
 }
+
+
+MIN_SECRET_CHARS = 16
+
+
+def _local_secret(path: Path) -> str:
+    """The key in ``path``, made (random, readable by the owner only) when it does not exist yet."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(key + "\n")
+    return key
 
 
 class Limits(BaseSettings):
@@ -67,7 +88,11 @@ class Settings(BaseSettings):
     # API
     host: str = "127.0.0.1"
     port: int = 8000
-    secret_key: str = ""
+    secret_key: str = Field(
+        "",
+        description="key of the HMACs over session and API tokens (16+ characters); empty: a random key "
+        "kept in HOME/secret.key, made on first use. Set the same key on every API instance.",
+    )
 
     limits: Limits = Field(default_factory=Limits)
 
@@ -82,6 +107,10 @@ class Settings(BaseSettings):
             self.store = CLUSTER_DEFAULTS["store"] if cluster else f"file://{home / 'objects'}"
         if not self.index:
             self.index = CLUSTER_DEFAULTS["index"] if cluster else "local://"
+        if not self.secret_key:
+            self.secret_key = _local_secret(home / "secret.key")
+        if len(self.secret_key) < MIN_SECRET_CHARS:
+            raise ValueError(f"SOHOA_SECRET_KEY must have at least {MIN_SECRET_CHARS} characters")
         return self
 
     @property

@@ -58,6 +58,8 @@ class Outcome:
     pages: int | None = None
     pages_ocr: int | None = None
     stages: dict[str, float] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)
+    """The event's batch and file name, for the outcome line."""
 
 
 def handle(ctx: Context, message: Message) -> str:
@@ -79,6 +81,7 @@ def handle(ctx: Context, message: Message) -> str:
             pages_ocr=result.pages_ocr,
             seconds=round(time.monotonic() - started, 3),
             stages=result.stages or None,
+            **result.ids,
         )
     return result.outcome
 
@@ -93,32 +96,39 @@ def _handle(ctx: Context, message: Message) -> Outcome:
     if not isinstance(event, FileUploaded):
         ctx.bus.ack(message)
         return Outcome("skipped")
-    with bound(doc_id=event.doc_id, batch=event.batch, filename=event.filename):
-        record = ctx.index.get(event.doc_id) or {}
-        if record.get("state") == "indexed":
-            ctx.bus.ack(message)
-            return Outcome("skipped")
-        attempts = int(record.get("attempts") or 0) + 1
-        if message.deliveries > ctx.settings.max_attempts or attempts > ctx.settings.max_attempts + 1:
-            _fail(ctx, event, "worker_crashed", describe("worker_crashed"), attempts)
-            ctx.bus.ack(message)
-            return Outcome("failed", "worker_crashed")
-        ctx.index.upsert(
-            event.doc_id, {"state": "processing", "stage": "ocr", "attempts": attempts, "started_at": now_iso()}
-        )
-        done = threading.Event()
-        beat = threading.Thread(target=_keepalive, args=(ctx, message, done), daemon=True)
-        beat.start()
-        try:
-            outcome = _run_with_retries(ctx, event, attempts)
-        finally:
-            done.set()
-            beat.join()
-        if outcome.outcome == "retry":
-            ctx.bus.release(message)
-        else:
-            ctx.bus.ack(message)
-        return outcome
+    ids = {"doc_id": event.doc_id, "batch": event.batch, "filename": event.filename}
+    with bound(**ids):
+        outcome = _handle_upload(ctx, message, event)
+    outcome.ids = ids
+    return outcome
+
+
+def _handle_upload(ctx: Context, message: Message, event: FileUploaded) -> Outcome:
+    record = ctx.index.get(event.doc_id) or {}
+    if record.get("state") == "indexed":
+        ctx.bus.ack(message)
+        return Outcome("skipped")
+    attempts = int(record.get("attempts") or 0) + 1
+    if message.deliveries > ctx.settings.max_attempts or attempts > ctx.settings.max_attempts + 1:
+        _fail(ctx, event, "worker_crashed", describe("worker_crashed"), attempts)
+        ctx.bus.ack(message)
+        return Outcome("failed", "worker_crashed")
+    ctx.index.upsert(
+        event.doc_id, {"state": "processing", "stage": "ocr", "attempts": attempts, "started_at": now_iso()}
+    )
+    done = threading.Event()
+    beat = threading.Thread(target=_keepalive, args=(ctx, message, done), daemon=True)
+    beat.start()
+    try:
+        outcome = _run_with_retries(ctx, event, attempts)
+    finally:
+        done.set()
+        beat.join()
+    if outcome.outcome == "retry":
+        ctx.bus.release(message)
+    else:
+        ctx.bus.ack(message)
+    return outcome
 
 
 def _run_with_retries(ctx: Context, event: FileUploaded, attempts: int) -> Outcome:
