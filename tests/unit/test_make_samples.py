@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
+import importlib
 import json
 import shutil
 import subprocess
 import sys
 import unicodedata
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+
+from tests.conftest import IN_CI
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "make_samples.py"
@@ -66,6 +71,25 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def out(two_runs: tuple[Path, Path]) -> Path:
     return two_runs[0]
+
+
+def samplegen(module: str) -> ModuleType:
+    """A module of the generator's package, which lives next to the script (scripts/ is not a package)."""
+    scripts = str(ROOT / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    return importlib.import_module(f"samplegen.{module}")
+
+
+def require_tool(name: str, package: str) -> str:
+    """Path of an external tool; skip locally when it is missing, fail under CI where it must be installed."""
+    path = shutil.which(name)
+    if path is None:
+        why = f"{name} not installed ({package})"
+        if IN_CI:
+            pytest.fail(why)
+        pytest.skip(why)
+    return path
 
 
 def load_gt(out: Path) -> dict[str, dict[str, Any]]:
@@ -212,15 +236,15 @@ def test_coverage_agrees_with_register_and_gt(out: Path) -> None:
     assert coverage["2024-09-24"]["valid_keys"] != coverage["2025-01-01"]["valid_keys"]
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
 def test_text_layer_matches_ground_truth(out: Path) -> None:
+    pdftotext = require_tool("pdftotext", "poppler-utils")
     checked = 0
     for g in load_gt(out).values():
         for n, pd in enumerate(g["page_data"], start=1):
             if pd["scanned"]:
                 continue
             layer = subprocess.run(
-                ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(out / "files" / g["file"]), "-"],
+                [pdftotext, "-layout", "-f", str(n), "-l", str(n), str(out / "files" / g["file"]), "-"],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -228,3 +252,35 @@ def test_text_layer_matches_ground_truth(out: Path) -> None:
             assert collapse(layer) == collapse(pd["text"]), (g["file"], n)
             checked += 1
     assert checked >= 2
+
+
+def test_every_kind_is_used_and_fills_all_its_templates() -> None:
+    kinds = samplegen("kinds").KINDS
+    plan = samplegen("plan")
+    used = [doc.kind for doc in plan.DOCUMENTS.values()]
+    unused = [name for name, kind in kinds.items() if not any(kind is k for k in used)]
+    assert not unused
+    assert {f.doc for f in plan.FILES} == set(plan.DOCUMENTS)
+    plans = plan.plan_files(7)
+    assert len(plans) == len(plan.FILES)
+
+    def texts(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return [t for f in dataclasses.fields(value) for t in texts(getattr(value, f.name))]
+        if isinstance(value, dict):
+            return [t for v in value.values() for t in texts(v)]
+        if isinstance(value, list | tuple):
+            return [t for v in value for t in texts(v)]
+        return []
+
+    for p in plans:
+        strings = texts(p.spec)
+        assert strings and not [t for t in strings if "{" in t or "}" in t], p.filing.doc
+
+
+def test_plan_does_not_depend_on_anything_but_the_seed() -> None:
+    plan = samplegen("plan")
+    assert plan.plan_files(7) == plan.plan_files(7)
+    assert plan.plan_files(7) != plan.plan_files(8)
