@@ -76,6 +76,12 @@ CATALOGUE: dict[str, ErrorInfo] = {
     "internal_error": ErrorInfo(
         500, "Lỗi nội bộ khi xử lý tệp; đã ghi nhật ký. Hãy báo quản trị viên. (Internal error.)", True
     ),
+    "hash_mismatch": ErrorInfo(
+        400,
+        "Tệp trong kho không khớp mã (SHA-256) mà sự kiện ghi; hệ thống gửi sự kiện có lỗi. Hãy tải tệp lên "
+        "lại qua Sohoa. (The stored file does not match the event's document id.)",
+        True,
+    ),
     "bad_event": ErrorInfo(
         400,
         "Thông điệp trên hàng đợi không đọc được; đã chuyển sang hàng lỗi. Hãy báo quản trị viên. "

@@ -15,15 +15,20 @@ id, and an ``indexed`` record is not processed again.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import multiprocessing
+import random
 import shutil
 import signal
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -66,24 +71,39 @@ def handle(ctx: Context, message: Message) -> str:
     """Process one bus message to its outcome; returns ``indexed``, ``failed``, ``skipped`` or ``retry``.
 
     Exactly one INFO line (``event="document"``) tells the outcome, with the ids bound to every line
-    logged while handling it.
+    logged while handling it. A :class:`TransientError` met outside the pipeline (a backend down while
+    reading the record or writing the outcome) releases the message for redelivery and is raised again,
+    so that the caller waits before the next one.
     """
     started = time.monotonic()
+    result = Outcome("interrupted")  # until known otherwise: the process is being stopped or killed
     with bound(doc_id=message.key or None, topic=message.topic, deliveries=message.deliveries):
-        result = _handle(ctx, message)
-        level = logging.WARNING if result.outcome == "retry" else logging.INFO
-        log.log(
-            level,
-            "document",
-            outcome=result.outcome,
-            code=result.code,
-            pages=result.pages,
-            pages_ocr=result.pages_ocr,
-            seconds=round(time.monotonic() - started, 3),
-            stages=result.stages or None,
-            **result.ids,
-        )
+        try:
+            result = _handle(ctx, message)
+        except TransientError as exc:
+            result = Outcome("retry", "transient")
+            _release_quietly(ctx, message)
+            raise exc from None
+        finally:
+            level = logging.INFO if result.outcome in ("indexed", "failed", "skipped") else logging.WARNING
+            log.log(
+                level,
+                "document",
+                outcome=result.outcome,
+                code=result.code,
+                pages=result.pages,
+                pages_ocr=result.pages_ocr,
+                seconds=round(time.monotonic() - started, 3),
+                stages=result.stages or None,
+                **result.ids,
+            )
     return result.outcome
+
+
+def _release_quietly(ctx: Context, message: Message) -> None:
+    # When the bus itself is down its lease runs out and the message comes back anyway.
+    with contextlib.suppress(TransientError):
+        ctx.bus.release(message)
 
 
 def _handle(ctx: Context, message: Message) -> Outcome:
@@ -104,18 +124,33 @@ def _handle(ctx: Context, message: Message) -> Outcome:
 
 
 def _handle_upload(ctx: Context, message: Message, event: FileUploaded) -> Outcome:
+    """The crash rule counts only deliveries that *died* mid-processing: a record still ``processing``
+    when its message comes again. Deliveries that met only transient errors put the record back to
+    ``queued`` and do not count."""
     record = ctx.index.get(event.doc_id) or {}
     if record.get("state") == "indexed":
+        # Published before the record turned indexed, so this is at most a second copy with the same
+        # event id; it repairs a publish that an outage swallowed after the index write.
+        _publish_processed(ctx, event.doc_id, record)
         ctx.bus.ack(message)
         return Outcome("skipped")
+    crashes = int(record.get("crashes") or 0) + (1 if record.get("state") == "processing" else 0)
     attempts = int(record.get("attempts") or 0) + 1
-    if message.deliveries > ctx.settings.max_attempts or attempts > ctx.settings.max_attempts + 1:
+    if crashes >= ctx.settings.max_attempts:
         _fail(ctx, event, "worker_crashed", describe("worker_crashed"), attempts)
         ctx.bus.ack(message)
         return Outcome("failed", "worker_crashed")
-    ctx.index.upsert(
-        event.doc_id, {"state": "processing", "stage": "ocr", "attempts": attempts, "started_at": now_iso()}
-    )
+    run_id = record.get("run_id") if record.get("state") == "processing" else None
+    start = {
+        "state": "processing",
+        "stage": "ocr",
+        "attempts": attempts,
+        "crashes": crashes,
+        "run_id": run_id or uuid.uuid4().hex,
+        "started_at": now_iso(),
+    }
+    start |= _upload_fields(event, record)
+    ctx.index.upsert(event.doc_id, start)
     done = threading.Event()
     beat = threading.Thread(target=_keepalive, args=(ctx, message, done), daemon=True)
     beat.start()
@@ -125,14 +160,31 @@ def _handle_upload(ctx: Context, message: Message, event: FileUploaded) -> Outco
         done.set()
         beat.join()
     if outcome.outcome == "retry":
+        ctx.index.upsert(event.doc_id, {"state": "queued", "stage": "queued"})
         ctx.bus.release(message)
     else:
         ctx.bus.ack(message)
     return outcome
 
 
+def _upload_fields(event: FileUploaded, record: dict[str, object]) -> dict[str, object]:
+    """What the event says of the upload, for records it made itself (an event from another system for
+    an object put in the store directly): without these the document is invisible in batch views."""
+    fields: dict[str, object] = {
+        "filename": event.filename,
+        "batch": event.batch,
+        "dossier": event.dossier,
+        "size": event.size,
+        "uploaded_at": event.occurred_at.isoformat(timespec="milliseconds"),
+    }
+    missing = {k: v for k, v in fields.items() if record.get(k) in (None, "") and v not in (None, "")}
+    if not record.get("batches"):
+        missing["batches"] = [event.batch]
+    return missing
+
+
 def _run_with_retries(ctx: Context, event: FileUploaded, attempts: int) -> Outcome:
-    delay = 1.0
+    delay = ctx.settings.retry_delay
     for attempt in range(1, ctx.settings.max_attempts + 1):
         try:
             return _process_event(ctx, event)
@@ -177,6 +229,7 @@ def _process_event(ctx: Context, event: FileUploaded) -> Outcome:
     try:
         source = workdir / "original"
         ctx.store.download(event.original_key or original_key(doc_id), source)
+        _check_identity(source, doc_id)
         lap("download")
         result = process(source, workdir, ctx.settings, _progress(ctx, doc_id))
         stages.update(result.stages)
@@ -190,21 +243,42 @@ def _process_event(ctx: Context, event: FileUploaded) -> Outcome:
         record = {**(ctx.index.get(doc_id) or {}), **fields}
         store_meta(ctx, doc_id, record)
         lap("store")
-        processed = FileProcessed(
-            doc_id=doc_id,
-            pages=fields["pages"],
-            pages_ocr=fields["pages_ocr"],
-            doc_type=fields.get("doc_type"),
-            field=fields.get("field"),
-            ocr_confidence=fields.get("ocr_confidence"),
-            seconds=result.seconds,
-        )
-        ctx.bus.publish(ctx.settings.topic_results, doc_id, encode(processed))
+        _publish_processed(ctx, doc_id, record | {"seconds": result.seconds})
         ctx.index.upsert(doc_id, fields)
         lap("index")
         return Outcome("indexed", None, fields["pages"], fields["pages_ocr"], stages)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _check_identity(path: Path, doc_id: str) -> None:
+    """The document id is the SHA-256 of the original: an event that names another id (a sender's bug)
+    must not index these bytes under it."""
+    digest = hashlib.sha256()
+    with path.open("rb") as src:
+        while chunk := src.read(1 << 20):
+            digest.update(chunk)
+    if digest.hexdigest() != doc_id:
+        raise PermanentError(code="hash_mismatch", detail=f"SHA-256 {digest.hexdigest()}")
+
+
+def processed_event_id(doc_id: str, run_id: str) -> str:
+    """The same id for every publication of one processing run, so consumers can drop copies."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"sohoa:file.processed:{doc_id}:{run_id}").hex
+
+
+def _publish_processed(ctx: Context, doc_id: str, record: dict[str, Any]) -> None:
+    processed = FileProcessed(
+        event_id=processed_event_id(doc_id, str(record.get("run_id") or record.get("processed_at") or "")),
+        doc_id=doc_id,
+        pages=int(record.get("pages") or 0),
+        pages_ocr=int(record.get("pages_ocr") or 0),
+        doc_type=record.get("doc_type"),
+        field=record.get("field"),
+        ocr_confidence=record.get("ocr_confidence"),
+        seconds=float(record.get("seconds") or 0.0),
+    )
+    ctx.bus.publish(ctx.settings.topic_results, doc_id, encode(processed))
 
 
 def _fail(ctx: Context, event: FileUploaded, code: str, message: str, attempts: int) -> None:
@@ -234,19 +308,61 @@ def _dead_letter(ctx: Context, original: Message, code: str, message: str) -> No
     ctx.bus.publish(ctx.settings.topic_dead, original.key or "unknown", encode(rejected))
 
 
+class _Backoff:
+    """Waits that double from ``first`` up to ``cap`` seconds, with jitter so workers do not stampede."""
+
+    def __init__(self, first: float, cap: float) -> None:
+        self.first, self.cap, self.failures = first, cap, 0
+
+    def next(self) -> float:
+        delay = min(self.cap, self.first * 2**self.failures)
+        self.failures += 1
+        return delay * random.uniform(0.8, 1.0)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+def _open(settings: Settings, stop: threading.Event, backoff: _Backoff) -> Context | None:
+    """The backends, waiting out an outage at start-up (None when stopped while waiting)."""
+    while not stop.is_set():
+        try:
+            return Context.open(settings)
+        except TransientError as exc:
+            delay = backoff.next()
+            log.warning("backend unavailable at start; waiting", error=str(exc), retry_in=round(delay, 1))
+            stop.wait(delay)
+    return None
+
+
 def run_worker(settings: Settings, *, drain: bool = False, stop: threading.Event | None = None) -> int:
-    """Consume until stopped (or, with ``drain``, until the queue is empty). Returns documents handled."""
+    """Consume until stopped (or, with ``drain``, until the queue is empty). Returns documents handled.
+
+    An outage of any backend never ends the worker: it waits, with backoff capped at
+    ``settings.outage_backoff_max`` seconds, and resumes where it was; the message in hand is redelivered.
+    """
     stop = stop or threading.Event()
+    backoff = _Backoff(0.5, settings.outage_backoff_max)
+    ctx = _open(settings, stop, backoff)
+    if ctx is None:
+        return 0
     handled = 0
-    with Context.open(settings) as ctx:
+    with ctx:
         while not stop.is_set():
-            message = ctx.bus.receive(settings.topic_uploaded, timeout=1.0)
-            if message is None:
-                if drain and ctx.bus.pending(settings.topic_uploaded) == 0:
-                    break
-                continue
-            handle(ctx, message)
-            handled += 1
+            try:
+                message = ctx.bus.receive(settings.topic_uploaded, timeout=1.0)
+                if message is None:
+                    if drain and ctx.bus.pending(settings.topic_uploaded) == 0:
+                        break
+                    continue
+                handled += 1
+                if handle(ctx, message) == "retry":
+                    raise TransientError("a backend stayed unavailable through every retry of a document")
+                backoff.reset()
+            except TransientError as exc:
+                delay = backoff.next()
+                log.warning("backend unavailable; waiting", error=str(exc), retry_in=round(delay, 1))
+                stop.wait(delay)
     return handled
 
 

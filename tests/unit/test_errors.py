@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PINNED = {
     # a document's outcome
     "empty_file", "unsupported_type", "corrupt_file", "encrypted_pdf", "file_too_large", "too_many_pages",
-    "page_too_large", "page_timeout", "no_pages", "pdf_timeout", "worker_crashed", "internal_error", "bad_event",
+    "page_too_large", "page_timeout", "no_pages", "pdf_timeout", "worker_crashed", "internal_error", "hash_mismatch",
+    "bad_event",
     # requests
     "bad_value", "bad_field", "bad_batch", "bad_register", "bad_name", "bad_password", "bad_role", "user_exists",
     "not_a_result", "not_failed", "not_indexed", "original_missing", "preview_failed", "index_rejected",
