@@ -12,19 +12,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .commands import print_json
 from .context import Context
-from .errors import ConfigError, SohoaError
+from .errors import ConfigError, NotFoundError, SohoaError
 from .logs import configure_logging
-from .ports import SearchQuery
 from .records import dump_view
 from .searchtext import plain_snippet
 from .settings import Settings
 
 log = logging.getLogger("workers")
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=None, default=str))
 
 
 def load_settings(cluster: bool = False) -> Settings:
@@ -36,19 +32,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
     from .ingest import expand, ingest_paths
+    from .services.batches import clean_batch_name, clean_dossier
 
     settings: Settings = args.settings
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        raise SohoaError(f"không tìm thấy / not found: {', '.join(missing)}", code="not_found")
+        raise NotFoundError(f"không tìm thấy / not found: {', '.join(missing)}")
+    batch, dossier = clean_batch_name(args.batch), clean_dossier(args.dossier)
     total = sum(1 for _ in expand(paths))
     with Context.open(settings) as ctx, Progress(disable=args.json, transient=True) as bar:
         task = bar.add_task("Tải lên / uploading", total=total)
-        report = ingest_paths(ctx, paths, args.batch, args.dossier, on_file=lambda _u: bar.advance(task))
+        report = ingest_paths(ctx, paths, batch, dossier, on_file=lambda _u: bar.advance(task))
     counts = Counter(f.status for f in report.files)
     if args.json:
-        _print_json({"batch": report.batch, "files": [f.__dict__ for f in report.files], "counts": counts})
+        print_json({"batch": report.batch, "files": [f.__dict__ for f in report.files], "counts": counts})
     else:
         print(f"batch: {report.batch}")
         print(
@@ -70,54 +68,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def _status_rows(ctx: Context, batch: str | None) -> list[dict[str, Any]]:
-    return [
-        {
-            "doc_id": r["doc_id"],
-            "filename": r.get("filename"),
-            "batch": r.get("batch"),
-            "state": r.get("state"),
-            "stage": r.get("stage"),
-            "pages": r.get("pages"),
-            "pages_ocr": r.get("pages_ocr"),
-            "doc_type": r.get("doc_type"),
-            "ocr_confidence": r.get("ocr_confidence"),
-            "low_confidence": r.get("low_confidence"),
-            "review": r.get("review"),
-            "error_code": r.get("error_code"),
-            "error_message": r.get("error_message"),
-            "seconds": r.get("seconds"),
-        }
-        for r in ctx.index.scan(batch)
-    ]
-
-
-def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts a scanning operator wants after a batch."""
-    indexed = [r for r in rows if r["state"] == "indexed"]
-    return {
-        "files": len(rows),
-        "states": dict(Counter(r["state"] for r in rows)),
-        "pages": sum(r.get("pages") or 0 for r in indexed),
-        "pages_ocr": sum(r.get("pages_ocr") or 0 for r in indexed),
-        "pages_text_layer": sum((r.get("pages") or 0) - (r.get("pages_ocr") or 0) for r in indexed),
-        "doc_types": dict(Counter(r.get("doc_type") or "?" for r in indexed).most_common()),
-        "low_confidence": sum(1 for r in indexed if r.get("low_confidence")),
-        "failures": [
-            {"filename": r["filename"], "error_code": r["error_code"], "error_message": r["error_message"]}
-            for r in rows
-            if r["state"] == "failed"
-        ],
-        "processing_seconds": round(sum(r.get("seconds") or 0 for r in indexed), 1),
-    }
-
-
 def cmd_status(args: argparse.Namespace) -> int:
+    from .services.batches import status_rows, summarize
+
     with Context.open(args.settings) as ctx:
-        rows = _status_rows(ctx, args.batch)
+        rows = status_rows(ctx, args.batch)
     summary = summarize(rows)
     if args.json:
-        _print_json({"files": rows, "summary": summary})
+        print_json({"files": rows, "summary": summary})
         return 0
     from rich.console import Console
     from rich.table import Table
@@ -154,36 +112,38 @@ def _print_summary(summary: dict[str, Any]) -> None:
         print(f"  LỖI / FAILED {f['filename']}: [{f['error_code']}] {f['error_message']}")
 
 
+_HIT_KEYS = (
+    "doc_id",
+    "filename",
+    "doc_type",
+    "field",
+    "so_ky_hieu",
+    "ngay_ban_hanh",
+    "hieu_luc_den",
+    "trich_yeu",
+    "score",
+    "highlights",
+)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
+    from .services.search import build_query, hit_view, search
+
+    query = build_query(
+        args.query,
+        doc_type=args.type,
+        field=args.field,
+        issuer=args.issuer,
+        year=args.year,
+        valid_on=args.valid_on,
+        sort=args.sort,
+        limit=args.limit,
+    )
     with Context.open(args.settings) as ctx:
-        query = SearchQuery(
-            text=args.query,
-            doc_type=args.type,
-            field=args.field,
-            issuer=args.issuer,
-            year=args.year,
-            valid_on=args.valid_on,
-            limit=args.limit,
-            sort=args.sort,
-        )
-        result = ctx.index.search(query)
-    hits = [
-        {
-            "doc_id": h.record["doc_id"],
-            "filename": h.record.get("filename"),
-            "doc_type": h.record.get("doc_type"),
-            "field": h.record.get("field"),
-            "so_ky_hieu": h.record.get("so_ky_hieu"),
-            "ngay_ban_hanh": h.record.get("ngay_ban_hanh"),
-            "hieu_luc_den": h.record.get("hieu_luc_den"),
-            "trich_yeu": h.record.get("trich_yeu"),
-            "score": h.score,
-            "highlights": h.highlights,
-        }
-        for h in result.hits
-    ]
+        result = search(ctx, query)
+    hits = [{k: view[k] for k in _HIT_KEYS} for view in map(hit_view, result.hits)]
     if args.json:
-        _print_json({"query": args.query, "total": result.total, "hits": hits, "facets": result.facets})
+        print_json({"query": args.query, "total": result.total, "hits": hits, "facets": result.facets})
         return 0
     print(f"{result.total} kết quả / hits for {args.query!r}")
     for i, h in enumerate(hits, 1):
@@ -201,10 +161,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from .services.documents import find_record
+
     with Context.open(args.settings) as ctx:
-        record = _find(ctx, args.doc_id)
+        record = find_record(ctx, args.doc_id)
     if args.json:
-        _print_json(record)
+        print_json(record)
     else:
         for key, value in dump_view(record).items():
             if key != "text":
@@ -212,18 +174,6 @@ def cmd_show(args: argparse.Namespace) -> int:
         print("-" * 60)
         print(record.get("text") or "")
     return 0
-
-
-def _find(ctx: Context, doc_id: str) -> dict[str, Any]:
-    record = ctx.index.get(doc_id)
-    if record is None and len(doc_id) >= 6:
-        matches = [r for r in ctx.index.scan() if r["doc_id"].startswith(doc_id)]
-        record = matches[0] if len(matches) == 1 else None
-    if record is None:
-        from .errors import NotFoundError
-
-        raise NotFoundError(f"không có tài liệu / no document {doc_id}")
-    return record
 
 
 def cmd_dump(args: argparse.Namespace) -> int:

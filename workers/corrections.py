@@ -13,8 +13,8 @@ from typing import Any
 
 from .clock import now_iso
 from .context import Context, correction_key
-from .errors import NotFoundError, PermanentError
-from .records import CORRECTABLE, doc_type_name, load_corrections, store_meta
+from .errors import PermanentError
+from .records import CORRECTABLE, doc_type_name, get_record, load_corrections, store_meta
 
 _DATE_FIELDS = {"ngay_ban_hanh", "hieu_luc_den"}
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -39,10 +39,11 @@ def _clean(name: str, value: Any) -> Any:
 
 
 def correct(ctx: Context, doc_id: str, changes: dict[str, Any], by: str) -> dict[str, Any]:
-    """Apply ``changes`` to ``doc_id`` as corrected by ``by``; returns the updated record."""
-    record = ctx.index.get(doc_id)
-    if record is None:
-        raise NotFoundError(f"không có tài liệu / no document {doc_id}")
+    """Apply ``changes`` to ``doc_id`` as corrected by ``by``; returns the updated record.
+
+    Raises ``NotFoundError`` (no such document) and ``PermanentError`` (``bad_field``, ``bad_value``).
+    """
+    record = get_record(ctx, doc_id)
     cleaned = {name: _clean(name, value) for name, value in changes.items()}
     corrections = load_corrections(ctx, doc_id)
     corrections["fields"] = {**corrections.get("fields", {}), **cleaned}

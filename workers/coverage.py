@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .context import Context
-from .errors import SohoaError
+from .records import taxonomy_names
 from .register import (
     COLUMNS,
     NON_RESULT_TYPES,
@@ -249,20 +249,10 @@ def document_links(ctx: Context) -> list[dict[str, Any]]:
     return sorted(out, key=lambda x: (x["register_key"], x["doc_id"]))
 
 
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEETS = ("Tổng hợp", "Chưa số hóa", "Sắp hết hiệu lực", "Không khớp sổ")
 _DATE_FORMAT = "DD/MM/YYYY"
 _PERCENT = "0.0%"
-
-
-def _names() -> tuple[dict[str, str], dict[str, str]]:
-    """Display names of fields and document types from the taxonomy (codes when it cannot be read)."""
-    try:
-        from .pipeline.taxonomy import load_taxonomy
-
-        taxonomy = load_taxonomy()
-    except (SohoaError, ImportError):  # a label is cosmetic: never fail an export over it
-        return {}, {}
-    return {f.code: f.name for f in taxonomy.fields}, {t.code: t.name for t in taxonomy.doc_types}
 
 
 def _day(value: str | None) -> date | None:
@@ -277,7 +267,7 @@ def coverage_xlsx(report: dict[str, Any]) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.worksheet.worksheet import Worksheet
 
-    fields, types = _names()
+    types, fields = taxonomy_names()
     bold = Font(bold=True)
     book = Workbook()
     summary = book.active

@@ -6,10 +6,12 @@ Built from a processed document plus staff corrections; corrections always win o
 from __future__ import annotations
 
 import json
+import logging
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .context import Context, correction_key, derived_key
-from .errors import NotFoundError
+from .errors import NotFoundError, SohoaError
 from .pipeline.types import METADATA_FIELDS
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ DUMP_KEYS = (
     "text",
 )
 CORRECTABLE = METADATA_FIELDS
+log = logging.getLogger(__name__)
 
 
 def processed_fields(result: Processed, low_confidence: float, review_confidence: float = 0.6) -> dict[str, Any]:
@@ -70,12 +73,39 @@ def processed_fields(result: Processed, low_confidence: float, review_confidence
     return fields
 
 
-def doc_type_name(code: str | None) -> str | None:
-    """Display name of a document type code ("giay_phep" -> "Giấy phép"), from the taxonomy."""
-    from .pipeline.taxonomy import load_taxonomy
+@lru_cache(maxsize=1)
+def taxonomy_names() -> tuple[dict[str, str], dict[str, str]]:
+    """(doc type code -> display name, field code -> display name) from the packaged taxonomy.
 
-    entry = load_taxonomy().doc_type(code) if code else None
-    return entry.name if entry else None
+    Empty maps when the taxonomy cannot be read: a name is cosmetic, so showing or exporting a record
+    never fails over it (the worker reports a broken taxonomy where it classifies).
+    """
+    try:
+        from .pipeline.taxonomy import load_taxonomy
+
+        taxonomy = load_taxonomy()
+    except (SohoaError, ImportError, AttributeError) as exc:
+        log.warning("taxonomy names unavailable: %s", exc)
+        return {}, {}
+    return {t.code: t.name for t in taxonomy.doc_types}, {f.code: f.name for f in taxonomy.fields}
+
+
+def doc_type_name(code: str | None) -> str | None:
+    """Display name of a document type code ("giay_phep" -> "Giấy phép"); None for no or an unknown code."""
+    return taxonomy_names()[0].get(code) if code else None
+
+
+def field_name(code: str | None) -> str | None:
+    """Display name of a field code ("ruou" -> "Rượu"); None for no or an unknown code."""
+    return taxonomy_names()[1].get(code) if code else None
+
+
+def get_record(ctx: Context, doc_id: str) -> dict[str, Any]:
+    """The indexed record of ``doc_id``; raises ``NotFoundError`` when there is none."""
+    record = ctx.index.get(doc_id)
+    if record is None:
+        raise NotFoundError(f"không có tài liệu / no document {doc_id}")
+    return record
 
 
 def load_corrections(ctx: Context, doc_id: str) -> dict[str, Any]:
@@ -97,9 +127,13 @@ def apply_corrections(fields: dict[str, Any], corrections: dict[str, Any]) -> di
     return out
 
 
-def dump_view(record: dict[str, Any]) -> dict[str, Any]:
-    """The stable public shape of a record (``sohoa dump``): every key present, unknown as null."""
-    return {key: record.get(key) for key in DUMP_KEYS} | {
+def dump_view(record: dict[str, Any], *, text: bool = True) -> dict[str, Any]:
+    """The stable public shape of a record (``sohoa dump``): every key present, unknown as null.
+
+    ``text=False`` leaves the (long) text out, for lists and summaries.
+    """
+    keys = DUMP_KEYS if text else tuple(k for k in DUMP_KEYS if k != "text")
+    return {key: record.get(key) for key in keys} | {
         "doc_type_confidence": record.get("doc_type_confidence"),
         "field_confidence": record.get("field_confidence"),
         "chuc_vu_nguoi_ky": record.get("chuc_vu_nguoi_ky"),

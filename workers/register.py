@@ -297,11 +297,15 @@ def register_info(ctx: Context) -> dict[str, Any]:
 def import_register(ctx: Context, data: bytes, filename: str | None = None, *, replace: bool = False) -> ImportReport:
     """Add or update entries from a CSV/XLSX register; bad rows are rejected and reported, the rest kept.
 
+    Callers read at most ``MAX_REGISTER_BYTES + 1`` bytes of an upload: the size rule is checked here.
     Entries not in the file are kept, unless ``replace`` (then the file becomes the whole register,
     and only if it has no rejected row, so a half-broken file cannot wipe entries).
     """
     if len(data) > MAX_REGISTER_BYTES:
-        raise PermanentError("Tệp sổ quá lớn. (Register file too large.)", code="bad_register")
+        raise PermanentError(
+            f"Tệp sổ quá lớn (tối đa {MAX_REGISTER_BYTES // (1024 * 1024)} MB). (Register file too large.)",
+            code="bad_register",
+        )
     parsed, errors, count = parse_register(data, filename)
     report = ImportReport(rows=count, rejected=errors)
     if replace and errors:
@@ -349,23 +353,16 @@ def load_links(ctx: Context) -> dict[str, dict[str, Any]]:
     return links
 
 
-def _set_link(ctx: Context, doc_id: str, entry: dict[str, Any] | None, by: str) -> dict[str, Any]:
-    if not by.strip():
-        raise PermanentError("cần tên người thực hiện (--by) / who is required", code="bad_value")
-    record = ctx.index.get(doc_id)
-    if record is None:
-        raise NotFoundError(f"không có tài liệu / no document {doc_id}")
-    if entry is not None and record.get("doc_type") in NON_RESULT_TYPES:
-        raise PermanentError(
-            f"Tài liệu {doc_id} là {record.get('doc_type')}, không phải kết quả TTHC. Nếu phân loại sai, hãy sửa "
-            f"trước: sohoa correct {doc_id} --set doc_type=giay_phep --by ... (Not a result document.)",
-            code="not_a_result",
-        )
+def save_link(ctx: Context, doc_id: str, entry: dict[str, Any] | None, by: str) -> dict[str, Any]:
+    """Store that ``doc_id`` is ``entry`` (None: no entry) as stated by ``by``, with its history.
+
+    Storage only: the rules (who, which documents may be linked) are in ``workers.services.register_links``.
+    """
     link = {
         "doc_id": doc_id,
         "entry_id": entry_id(entry["so_ky_hieu"], entry["ngay_ban_hanh"]) if entry else None,
         "register_key": register_key(entry) if entry else None,
-        "by": by.strip(),
+        "by": by,
         "at": now_iso(),
     }
     with _lock:
@@ -375,18 +372,3 @@ def _set_link(ctx: Context, doc_id: str, entry: dict[str, Any] | None, by: str) 
         data.setdefault("history", []).append({"action": action, **link})
         _save_json(ctx, LINKS_KEY, data)
     return link
-
-
-def link(ctx: Context, doc_id: str, key: str, by: str) -> dict[str, Any]:
-    """Staff confirm that ``doc_id`` is the result ``SO_KY_HIEU|YYYY-MM-DD``; overrides automatic matching.
-
-    Raises ``NotFoundError`` (no such document / entry) or ``PermanentError`` (bad key, or the document is
-    an application, receipt or minutes).
-    """
-    entry = find_entry(load_register(ctx), key)
-    return _set_link(ctx, doc_id, entry, by)
-
-
-def unlink(ctx: Context, doc_id: str, by: str) -> dict[str, Any]:
-    """Staff state that ``doc_id`` is no register entry; overrides automatic matching."""
-    return _set_link(ctx, doc_id, None, by)

@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from tests.conftest import make_settings
-from workers.api import appdb as appdb_module
+from workers import appdb as appdb_module
 from workers.api.app import create_app
-from workers.api.appdb import AppDB
+from workers.appdb import AppDB
 from workers.context import Context
 from workers.ingest import ingest_file
 

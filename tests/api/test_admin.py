@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import World
-from workers.api.appdb import AppDB
+from workers.appdb import AppDB
 from workers.cli import main
 
 
@@ -89,7 +89,8 @@ def test_cli_user_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     listed = capsys.readouterr().out
     assert '"name": "demo", "role": "admin"' in listed and '"tokens": 1' in listed
     assert main(["user", "add", "ops1", "--role", "staff", "--password", "long-enough"]) == 2  # exists
-    db = AppDB(tmp_path / "home" / "app.sqlite3")
+    secret = (tmp_path / "home" / "secret.key").read_text().strip()  # made by the first command
+    db = AppDB(tmp_path / "home" / "app.sqlite3", secret)
     try:
         assert db.authenticate("demo", "sohoa-demo") is not None
         assert db.authenticate("ops1", generated.group(1)) is not None
@@ -98,7 +99,8 @@ def test_cli_user_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     finally:
         db.close()
     assert main(["user", "ensure-demo"]) == 0  # resets the documented demo password
-    db = AppDB(tmp_path / "home" / "app.sqlite3")
+    secret = (tmp_path / "home" / "secret.key").read_text().strip()  # made by the first command
+    db = AppDB(tmp_path / "home" / "app.sqlite3", secret)
     try:
         assert db.authenticate("demo", "sohoa-demo") is not None
     finally:

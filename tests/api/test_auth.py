@@ -7,7 +7,8 @@ import re
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import World, png_bytes
-from workers.api import audit, pages_auth
+from workers import audit
+from workers.api.web import pages_auth
 
 
 def _client(world: World, base_url: str = "http://testserver") -> TestClient:

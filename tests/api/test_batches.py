@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.api.conftest import World, json_of, png_bytes
-from workers.api import audit
+from workers import audit
 
 
 def _events(text: str) -> list[tuple[str, dict[str, object]]]:
@@ -84,7 +84,7 @@ def test_events_stream_the_batch_until_done(world: World) -> None:
 
 
 def test_events_follow_progress(world: World, monkeypatch: object) -> None:
-    from workers.api import live
+    from workers.api.routes import live
 
     world.ctx.index.upsert(world.failed, {"state": "processing", "stage": "ocr", "pages": 3, "pages_done": 1})
     calls = {"n": 0}

@@ -7,7 +7,7 @@ import io
 from PIL import Image
 
 from tests.api.conftest import World
-from workers.api import audit
+from workers import audit
 from workers.context import derived_key
 from workers.ingest import ingest_file
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from tests.api.conftest import World
-from workers.api import audit
+from workers import audit
 from workers.register import import_register
 
 REGISTER = (

@@ -8,11 +8,11 @@ import pytest
 
 from tests.unit.fake_pipeline import fake_file, fake_process
 from workers import worker
-from workers.commands.maintenance import reindex, requeue
 from workers.context import Context
 from workers.corrections import correct, history
 from workers.errors import PermanentError
 from workers.ingest import ingest_paths
+from workers.services.documents import reindex, requeue
 from workers.settings import Settings
 
 

@@ -16,7 +16,8 @@ from workers.cli import main
 from workers.context import Context
 from workers.coverage import compute_coverage, coverage, coverage_xlsx, is_valid, match_documents, parse_as_of
 from workers.errors import PermanentError
-from workers.register import entry_id, import_register, link, load_links, unlink
+from workers.register import entry_id, import_register, load_links
+from workers.services.register_links import link, unlink
 from workers.settings import Settings
 
 D = date(2024, 9, 24)

@@ -19,13 +19,12 @@ from workers.register import (
     REGISTER_KEY,
     entry_id,
     import_register,
-    link,
     load_links,
     load_register,
     parse_register,
     symbol_key,
-    unlink,
 )
+from workers.services.register_links import link, unlink
 from workers.settings import Settings
 
 HEADER = "so_ky_hieu,loai,ngay_ban_hanh,hieu_luc_den,chu_the,linh_vuc\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
+from typing import Any
 
 COMMAND_MODULES = (
     "workers.commands.maintenance",
@@ -16,3 +18,8 @@ COMMAND_MODULES = (
 def add_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_commands(sub)
+
+
+def print_json(data: Any) -> None:
+    """One JSON document on one line, non-ASCII kept readable (Vietnamese), dates as text."""
+    print(json.dumps(data, ensure_ascii=False, default=str))

@@ -1,66 +1,34 @@
-"""``sohoa correct``, ``sohoa reprocess`` and ``sohoa reindex``."""
+"""``sohoa correct``, ``sohoa reprocess`` and ``sohoa reindex``: thin wrappers over
+``workers.services.documents`` (``reindex`` and ``requeue`` are re-exported for scripts and tests)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 
-from ..context import Context, derived_key, original_key
-from ..errors import NotFoundError, PermanentError
-from ..events import FileUploaded, encode
-from ..records import apply_corrections, load_corrections
+from ..context import Context
+from ..errors import PermanentError
+from ..records import get_record
+from ..services.documents import correct_fields, reindex, reprocess_many, requeue
+
+__all__ = ["add_commands", "reindex", "requeue"]
 
 
-def reindex(ctx: Context) -> int:
-    """Rebuild the search index from the object store alone; returns the number of records."""
-    ctx.index.drop()
-    ctx.index.ensure()
-    count = 0
-    for key in ctx.store.list("derived/"):
-        if not key.endswith("/meta.json"):
-            continue
-        meta = json.loads(ctx.store.get_bytes(key))
-        doc_id = meta["doc_id"]
-        try:
-            meta["text"] = ctx.store.get_bytes(derived_key(doc_id, "text.txt")).decode("utf-8")
-        except NotFoundError:
-            meta["text"] = None
-        corrections = load_corrections(ctx, doc_id)
-        if corrections.get("fields"):
-            meta = apply_corrections(meta, corrections)
-        ctx.index.upsert(doc_id, {k: v for k, v in meta.items() if k != "doc_id"})
-        count += 1
-    return count
-
-
-def requeue(ctx: Context, record: dict[str, object]) -> None:
-    """Queue an already uploaded document for processing again (corrections stay)."""
-    doc_id = str(record["doc_id"])
-    if not ctx.store.exists(original_key(doc_id)):
-        raise PermanentError(f"bản gốc không còn / original missing for {doc_id}", code="original_missing")
-    ctx.index.upsert(doc_id, {"state": "queued", "stage": "queued", "attempts": 0, "error_code": None})
-    event = FileUploaded(
-        doc_id=doc_id,
-        filename=str(record.get("filename") or doc_id),
-        size=int(record.get("size") or 0),  # type: ignore[call-overload]
-        batch=str(record.get("batch") or "reprocess"),
-        dossier=record.get("dossier"),  # type: ignore[arg-type]
-        original_key=original_key(doc_id),
-    )
-    ctx.bus.publish(ctx.settings.topic_uploaded, doc_id, encode(event))
-
-
-def _cmd_correct(args: argparse.Namespace) -> int:
-    from ..corrections import correct
-
+def _assignments(items: list[str]) -> dict[str, str]:
+    """``["doc_type=quyet_dinh", ...]`` as a dict; raises ``PermanentError`` (``bad_value``)."""
     changes = {}
-    for item in args.set:
+    for item in items:
         name, sep, value = item.partition("=")
         if not sep:
             raise PermanentError(f"dùng FIELD=VALUE / use FIELD=VALUE: {item}", code="bad_value")
         changes[name.strip()] = value
+    return changes
+
+
+def _cmd_correct(args: argparse.Namespace) -> int:
+    changes = _assignments(args.set)
     with Context.open(args.settings) as ctx:
-        record = correct(ctx, args.doc_id, changes, by=args.by)
+        record = correct_fields(ctx, args.doc_id, changes, by=args.by)
     print(json.dumps({k: record.get(k) for k in [*changes, "corrected"]}, ensure_ascii=False))
     return 0
 
@@ -68,16 +36,11 @@ def _cmd_correct(args: argparse.Namespace) -> int:
 def _cmd_reprocess(args: argparse.Namespace) -> int:
     with Context.open(args.settings) as ctx:
         if args.doc_id:
-            record = ctx.index.get(args.doc_id)
-            if record is None:
-                raise NotFoundError(f"không có tài liệu / no document {args.doc_id}")
-            targets = [record]
+            targets = [get_record(ctx, args.doc_id)]
         else:
             targets = [r for r in ctx.index.scan() if args.all or r.get("state") == "failed"]
-        for record in targets:
-            if ctx.store.exists(original_key(record["doc_id"])):
-                requeue(ctx, record)
-    print(f"queued {len(targets)}")
+        count = reprocess_many(ctx, targets)
+    print(f"queued {count}")
     return 0
 
 

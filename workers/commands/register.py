@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from ..context import Context
 from ..errors import NotFoundError
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, default=str))
+from . import print_json as _print_json
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -54,7 +50,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_link(args: argparse.Namespace) -> int:
-    from ..register import link
+    from ..services.register_links import link
 
     with Context.open(args.settings) as ctx:
         result = link(ctx, args.doc_id, args.register_key, args.by)
@@ -63,7 +59,7 @@ def _cmd_link(args: argparse.Namespace) -> int:
 
 
 def _cmd_unlink(args: argparse.Namespace) -> int:
-    from ..register import unlink
+    from ..services.register_links import unlink
 
     with Context.open(args.settings) as ctx:
         result = unlink(ctx, args.doc_id, args.by)

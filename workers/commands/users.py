@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
 
-from ..api.appdb import ROLES, AppDB, generate_password
-from ..errors import NotFoundError, PermanentError
+from ..appdb import ROLES, AppDB, generate_password
+from ..errors import PermanentError
+from ..services import users
+from ..services.users import DEMO_PASSWORD, DEMO_USER
 from ..settings import Settings
-
-DEMO_USER = "demo"
-DEMO_PASSWORD = "sohoa-demo"
+from . import print_json
 
 
 def _db(settings: Settings) -> AppDB:
@@ -37,24 +36,21 @@ def _ask_password() -> str | None:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    password = args.password or _ask_password()
-    generated = password is None
-    password = password or generate_password()
     db = _db(args.settings)
     try:
-        user = db.add_user(args.name, args.role, password)
+        user, generated = users.add_user(db, args.name, args.role, args.password or _ask_password())
     finally:
         db.close()
     print(f"đã tạo / created {user.name} ({user.role})")
     if generated:
-        print(f"mật khẩu / password: {password}")
+        print(f"mật khẩu / password: {generated}")
     return 0
 
 
 def _cmd_token(args: argparse.Namespace) -> int:
     db = _db(args.settings)
     try:
-        token = db.new_token(args.name, args.label)
+        token = users.new_token(db, args.name, args.label)
     finally:
         db.close()
     print(token)
@@ -64,20 +60,11 @@ def _cmd_token(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     db = _db(args.settings)
     try:
-        rows = [
-            {
-                "name": u.name,
-                "role": u.role,
-                "active": u.active,
-                "created_at": u.created_at,
-                "tokens": db.token_count(u.name),
-            }
-            for u in db.users()
-        ]
+        rows = users.list_users(db)
     finally:
         db.close()
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False))
+        print_json(rows)
         return 0
     for r in rows:
         state = "" if r["active"] else "  (khóa / disabled)"
@@ -86,17 +73,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_set(args: argparse.Namespace) -> int:
+    password = generate_password() if args.new_password else args.password
+    active = None if not (args.disable or args.enable) else bool(args.enable)
     db = _db(args.settings)
     try:
-        if db.get_user(args.name, include_inactive=True) is None:
-            raise NotFoundError(f"không có người dùng / no user {args.name}")
-        if args.role:
-            db.set_role(args.name, args.role)
-        password = generate_password() if args.new_password else args.password
-        if password:
-            db.set_password(args.name, password)
-        if args.disable or args.enable:
-            db.set_active(args.name, bool(args.enable))
+        users.update_user(db, args.name, role=args.role, active=active, password=password)
     finally:
         db.close()
     if args.new_password:
@@ -105,23 +86,10 @@ def _cmd_set(args: argparse.Namespace) -> int:
     return 0
 
 
-def ensure_demo(db: AppDB) -> bool:
-    """Create (or reset to) the documented demo admin; True when it was created."""
-    user = db.get_user(DEMO_USER, include_inactive=True)
-    if user is None:
-        db.add_user(DEMO_USER, "admin", DEMO_PASSWORD)
-        return True
-    if db.authenticate(DEMO_USER, DEMO_PASSWORD) is None or user.role != "admin" or not user.active:
-        db.set_active(DEMO_USER, True)
-        db.set_role(DEMO_USER, "admin")
-        db.set_password(DEMO_USER, DEMO_PASSWORD)
-    return False
-
-
 def _cmd_ensure_demo(args: argparse.Namespace) -> int:
     db = _db(args.settings)
     try:
-        created = ensure_demo(db)
+        created = users.ensure_demo(db)
     finally:
         db.close()
     what = "đã tạo / created" if created else "đã có / exists"

@@ -1,5 +1,5 @@
 """The web app's own SQLite database (``Settings.app_db_path``): users, sessions, API tokens, batch owners
-and the audit log (see ``workers.api.audit``).
+and the audit log (see ``workers.audit``).
 
 Passwords are stored as bcrypt hashes. Session and API tokens are random (256 bits); only their
 HMAC-SHA256 under ``Settings.secret_key`` is stored, so a copy of the database does not let anyone sign
@@ -24,7 +24,7 @@ from typing import Any
 
 import bcrypt
 
-from ..errors import NotFoundError, PermanentError
+from .errors import NotFoundError, PermanentError
 
 ROLES = ("operator", "staff", "admin")
 ROLE_NAMES = {"operator": "Nhân viên quét (operator)", "staff": "Cán bộ (staff)", "admin": "Quản trị (admin)"}
@@ -281,3 +281,10 @@ class AppDB:
 
     def batch_owners(self) -> dict[str, str]:
         return {b: u for b, u in self.execute("SELECT batch, created_by FROM batches")}
+
+    def batch_dossiers(self, user: str) -> list[str]:
+        """Dossier codes of the batches ``user`` created, sorted."""
+        rows = self.execute(
+            "SELECT DISTINCT dossier FROM batches WHERE created_by = ? AND dossier IS NOT NULL", (user,)
+        )
+        return sorted(d for (d,) in rows)

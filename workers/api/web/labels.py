@@ -6,17 +6,14 @@ Times are stored in UTC; pages show them in Vietnam time (UTC+7, no daylight sav
 from __future__ import annotations
 
 import html
-import logging
 from datetime import UTC, date, datetime, timedelta, timezone
-from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
 
-from ..errors import SohoaError
-from .appdb import ROLE_NAMES
+from ... import records
+from ...appdb import ROLE_NAMES
 
-log = logging.getLogger(__name__)
 VN_TIME = timezone(timedelta(hours=7))
 
 STATES = {
@@ -62,29 +59,14 @@ REVIEW_REASONS = {
 SORTS = {"relevance": "Liên quan nhất", "date_desc": "Ngày ban hành mới nhất", "date_asc": "Ngày ban hành cũ nhất"}
 
 
-@lru_cache(maxsize=1)
-def taxonomy_names() -> tuple[dict[str, str], dict[str, str]]:
-    """(doc type code -> name, field code -> name); empty when the taxonomy cannot be read."""
-    try:
-        from ..pipeline.taxonomy import load_taxonomy
-
-        taxonomy = load_taxonomy()
-        return {t.code: t.name for t in taxonomy.doc_types}, {f.code: f.name for f in taxonomy.fields}
-    except (SohoaError, ImportError, AttributeError) as exc:  # labels are cosmetic: never fail a page
-        log.warning("taxonomy labels unavailable: %s", exc)
-        return {}, {}
-
-
 def doc_type_name(code: str | None) -> str:
-    if not code:
-        return "—"
-    return taxonomy_names()[0].get(code, code)
+    """The taxonomy's name of a document type; the code itself when unknown, "—" when none."""
+    return records.doc_type_name(code) or code or "—"
 
 
 def field_name(code: str | None) -> str:
-    if not code:
-        return "—"
-    return taxonomy_names()[1].get(code, code)
+    """The taxonomy's name of a field; the code itself when unknown, "—" when none."""
+    return records.field_name(code) or code or "—"
 
 
 def facet_value_name(facet: str, value: str) -> str:

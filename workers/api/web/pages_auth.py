@@ -17,8 +17,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from . import audit
-from .auth import (
+from ... import audit
+from ..deps import (
     SESSION_COOKIE,
     Operator,
     clear_session_cookie,
@@ -28,7 +28,7 @@ from .auth import (
     safe_next,
     set_session_cookie,
 )
-from .web import render
+from .render import render
 
 router = APIRouter(include_in_schema=False)
 LOGIN_COOKIE = "sohoa_login"

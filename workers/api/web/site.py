@@ -1,7 +1,6 @@
-"""The web app: server-rendered Vietnamese pages (Jinja2, autoescaped) plus a little vanilla JS.
+"""``mount_web(app)``: add the pages, static files and security headers to an API app.
 
-``mount_web(app, settings)`` adds the static files, the page routers and the headers every page gets
-(a strict Content-Security-Policy: no inline script, nothing from other origins). Pages:
+Pages (least role):
 
 =====================  ==========  ====================================================
 path                   least role  what
@@ -17,92 +16,33 @@ path                   least role  what
 /admin                 admin       users and register import
 /audit                 admin       the audit log
 =====================  ==========  ====================================================
+
+Every HTML response gets a strict Content-Security-Policy: no inline script, nothing from other origins.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..settings import Settings
-from .auth import Principal, optional_principal
-from .labels import jinja_filters, jinja_globals
+from . import pages_admin, pages_auth, pages_batches, pages_docs
+from .render import STATIC, render_error, templates
 
-HERE = Path(__file__).resolve().parent
 _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
 )
 
-NAV = (
-    ("/upload", "Tải lên", "operator"),
-    ("/batches", "Lô quét", "operator"),
-    ("/search", "Tìm kiếm", "staff"),
-    ("/review", "Cần duyệt", "staff"),
-    ("/coverage", "Báo cáo số hóa", "staff"),
-    ("/admin", "Quản trị", "admin"),
-    ("/audit", "Nhật ký", "admin"),
-)
 
-
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
-        autoescape=select_autoescape(["html"], default_for_string=True, default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(jinja_filters())
-    env.globals.update(jinja_globals())
-    return env
-
-
-def render(
-    request: Request, template: str, who: Principal | None, status_code: int = 200, **context: Any
-) -> HTMLResponse:
-    """Render a page template with the signed-in user, their navigation and CSRF token."""
-    templates: Jinja2Templates = request.app.state.templates
-    nav = [(href, label) for href, label, role in NAV if who and who.can(role)]
-    base = {
-        "who": who,
-        "csrf": who.csrf if who else "",
-        "nav": nav,
-        "path": request.url.path,
-    }
-    return templates.TemplateResponse(request, template, base | context, status_code=status_code)
-
-
-def _render_error(request: Request, status: int, message: str) -> Response:
-    titles = {403: "Không có quyền", 404: "Không tìm thấy"}
-    return render(
-        request,
-        "error.html",
-        optional_principal(request),
-        status_code=status,
-        status=status,
-        title=titles.get(status, "Lỗi"),
-        message=message,
-    )
-
-
-def mount_web(app: FastAPI, settings: Settings) -> None:
+def mount_web(app: FastAPI) -> None:
     """Add the pages, static files and security headers to ``app``."""
-    from . import pages_admin, pages_auth, pages_batches, pages_docs
-
-    app.state.templates = Jinja2Templates(env=_environment())
-    app.state.render_error = _render_error
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.templates = templates()
+    app.state.render_error = render_error
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (pages_auth, pages_batches, pages_docs, pages_admin):
         app.include_router(module.router)
-
     app.add_middleware(SecurityHeaders)
 
 

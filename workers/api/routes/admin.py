@@ -1,0 +1,80 @@
+"""Who am I, users and API tokens, and the audit log. Everything but ``/me`` needs ``admin``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+
+from ... import audit
+from ...services import users
+from ..deps import DB, Admin, Operator, client_ip
+
+router = APIRouter(prefix="/api/v1", tags=["users"])
+
+
+class UserIn(BaseModel):
+    name: str
+    role: str
+    password: str | None = None
+
+
+class UserPatch(BaseModel):
+    role: str | None = None
+    active: bool | None = None
+    password: str | None = None
+
+
+@router.get("/me")
+def me(who: Operator) -> dict[str, Any]:
+    """The signed-in user and their role. (any role)"""
+    return {"name": who.name, "role": who.user.role, "via": who.via}
+
+
+@router.get("/users")
+def list_users(who: Admin, db: DB) -> list[dict[str, Any]]:
+    """Every user with their role and number of API tokens. (admin)"""
+    return users.list_users(db)
+
+
+@router.post("/users", status_code=201)
+def add_user(body: UserIn, request: Request, who: Admin, db: DB) -> dict[str, Any]:
+    """Create a user; without a password one is generated and returned once. (admin)"""
+    user, generated = users.add_user(db, body.name, body.role, body.password)
+    audit.record(db, who.name, "user_add", user.name, client_ip(request), role=user.role)
+    out = users.user_view(db, user)
+    if generated:
+        out["password"] = generated
+    return out
+
+
+@router.patch("/users/{name}")
+def patch_user(name: str, body: UserPatch, request: Request, who: Admin, db: DB) -> dict[str, Any]:
+    """Change a user's role, password or active flag (disabling ends sessions and revokes tokens). (admin)"""
+    changed = users.update_user(db, name, role=body.role, active=body.active, password=body.password, actor=who.name)
+    audit.record(db, who.name, "user_update", name.lower(), client_ip(request), **changed)
+    return users.user_view(db, users.get_user(db, name))
+
+
+@router.post("/users/{name}/tokens", status_code=201)
+def new_token(name: str, request: Request, who: Admin, db: DB, label: str | None = None) -> dict[str, str]:
+    """A new API token for ``name``, shown once. (admin)"""
+    token = users.new_token(db, name, label)
+    audit.record(db, who.name, "token_create", name.lower(), client_ip(request), label=label)
+    return {"name": name.lower(), "token": token}
+
+
+@router.get("/audit", tags=["audit"])
+def get_audit(
+    who: Admin,
+    db: DB,
+    user: str | None = None,
+    action: str | None = None,
+    target: str | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    """The audit log, newest first. (admin)"""
+    total, rows = audit.entries(db, user=user, action=action, target=target, limit=limit, offset=offset)
+    return {"total": total, "entries": [r.__dict__ for r in rows]}

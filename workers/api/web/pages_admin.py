@@ -1,0 +1,179 @@
+"""Coverage report (staff), users and register import (admin), and the audit log (admin)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from starlette.datastructures import UploadFile
+
+from ... import audit
+from ...appdb import ROLES, AppDB, generate_password
+from ...context import Context
+from ...coverage import XLSX_MEDIA_TYPE, coverage, coverage_xlsx, parse_as_of
+from ...errors import PermanentError, SohoaError
+from ...register import MAX_REGISTER_BYTES, import_register, register_info
+from ...services import users
+from ..deps import DB, Admin, Ctx, Principal, Staff, client_ip
+from .labels import field_name
+from .render import page_count, render
+
+router = APIRouter(include_in_schema=False)
+AUDIT_PAGE = 100
+LIST_LIMIT = 200
+
+
+def _year_columns(by_year: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Geometry of the by-year SVG chart: one column per year, height = rate."""
+    columns = []
+    for i, (year, group) in enumerate(sorted(by_year.items())):
+        height = round(group["rate"] * 120, 1)
+        columns.append({"year": year, "x": 48 + i * 52, "y": 150 - height, "height": height, **group})
+    return columns
+
+
+@router.get("/coverage")
+def coverage_page(request: Request, who: Staff, ctx: Ctx, as_of: str = "") -> Response:
+    error = ""
+    try:
+        day = parse_as_of(as_of.strip() or None)
+    except PermanentError as exc:  # shown on the page, with today's report
+        day, error = date.today(), exc.message
+    info = register_info(ctx)
+    report = coverage(ctx, day) if info["count"] else None
+    fields = []
+    if report:
+        fields = [{"code": code, "name": field_name(code), **g} for code, g in report["by_field"].items()]
+        fields.sort(key=lambda f: (-f["valid"], f["name"]))
+    return render(
+        request,
+        "coverage.html",
+        who,
+        as_of=day.isoformat(),
+        report=report,
+        register=info,
+        fields=fields,
+        years=_year_columns(report["by_year"]) if report else [],
+        limit=LIST_LIMIT,
+        error=error,
+    )
+
+
+@router.get("/coverage.xlsx")
+def coverage_export(request: Request, who: Staff, ctx: Ctx, db: DB, as_of: str = "") -> Response:
+    day = parse_as_of(as_of.strip() or None)
+    data = coverage_xlsx(coverage(ctx, day))
+    audit.record(db, who.name, "export", "coverage.xlsx", client_ip(request), as_of=day.isoformat())
+    filename = f"bao-cao-so-hoa-{day.isoformat()}.xlsx"
+    return Response(
+        data, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+def _admin_page(
+    request: Request, ctx: Context, db: AppDB, who: Principal, status_code: int = 200, **extra: Any
+) -> Response:
+    try:
+        register = register_info(ctx)
+    except SohoaError:  # the users part of the page must still work when the register cannot be read
+        register = {"count": 0, "updated_at": None}
+    return render(
+        request,
+        "admin.html",
+        who,
+        status_code=status_code,
+        users=users.list_users(db),
+        roles=ROLES,
+        register=register,
+        **extra,
+    )
+
+
+@router.get("/admin")
+def admin_page(request: Request, who: Admin, ctx: Ctx, db: DB) -> Response:
+    return _admin_page(request, ctx, db, who)
+
+
+@router.post("/admin/users")
+async def admin_add_user(request: Request, who: Admin, ctx: Ctx, db: DB) -> Response:
+    form = await request.form()
+    name, role = str(form.get("name") or ""), str(form.get("role") or "")
+    try:
+        user, generated = users.add_user(db, name, role, str(form.get("password") or "") or None)
+    except PermanentError as exc:
+        return _admin_page(request, ctx, db, who, 400, error=exc.message)
+    audit.record(db, who.name, "user_add", user.name, client_ip(request), role=user.role)
+    secret = {"label": f"Mật khẩu của {user.name}", "value": generated} if generated else None
+    return _admin_page(request, ctx, db, who, notice=f"Đã tạo người dùng {user.name}.", secret=secret)
+
+
+@router.post("/admin/users/{name}")
+async def admin_update_user(name: str, request: Request, who: Admin, ctx: Ctx, db: DB) -> Response:
+    form = await request.form()
+    action = str(form.get("action") or "save")
+    secret = None
+    try:
+        users.get_user(db, name)
+        if action == "token":
+            token = users.new_token(db, name, "web")
+            audit.record(db, who.name, "token_create", name, client_ip(request), label="web")
+            secret = {"label": f"API token của {name} (chỉ hiện một lần)", "value": token}
+        else:
+            if action == "password":
+                password = generate_password()
+                changed = users.update_user(db, name, password=password, actor=who.name)
+                secret = {"label": f"Mật khẩu mới của {name}", "value": password}
+            else:
+                role = str(form.get("role") or "") or None
+                changed = users.update_user(db, name, role=role, active=form.get("active") == "on", actor=who.name)
+            audit.record(db, who.name, "user_update", name.lower(), client_ip(request), **changed)
+    except SohoaError as exc:
+        return _admin_page(request, ctx, db, who, 400, error=exc.message)
+    return _admin_page(request, ctx, db, who, notice=f"Đã cập nhật {name}.", secret=secret)
+
+
+@router.post("/admin/register")
+async def admin_register_import(request: Request, who: Admin, ctx: Ctx, db: DB) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _admin_page(request, ctx, db, who, 400, error="Hãy chọn tệp sổ (CSV hoặc XLSX).")
+    data = await upload.read(MAX_REGISTER_BYTES + 1)  # one byte over is enough for the size rule to see it
+    try:
+        report = import_register(ctx, data, upload.filename, replace=form.get("replace") == "on")
+    except SohoaError as exc:
+        return _admin_page(request, ctx, db, who, 400, error=exc.message)
+    audit.record(
+        db,
+        who.name,
+        "register_import",
+        upload.filename,
+        client_ip(request),
+        added=report.added,
+        updated=report.updated,
+        rejected=len(report.rejected),
+    )
+    return _admin_page(request, ctx, db, who, import_report=report)
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request, who: Admin, db: DB, user: str = "", action: str = "", page: int = Query(1, ge=1, le=100_000)
+) -> Response:
+    total, entries = audit.entries(
+        db, user=user or None, action=action or None, limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE
+    )
+    return render(
+        request,
+        "audit.html",
+        who,
+        entries=entries,
+        total=total,
+        page=page,
+        pages=page_count(total, AUDIT_PAGE),
+        user=user,
+        action=action,
+        actions=audit.ACTION_NAMES,
+    )
