@@ -23,3 +23,12 @@ def add_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def print_json(data: Any) -> None:
     """One JSON document on one line, non-ASCII kept readable (Vietnamese), dates as text."""
     print(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def emit(args: argparse.Namespace, data: Any, lines: list[str]) -> int:
+    """Print ``data`` as JSON with ``--json``, else ``lines`` for a person; returns exit code 0."""
+    if args.json:
+        print_json(data)
+    else:
+        print("\n".join(lines))
+    return 0

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..context import Context
 from ..errors import NotFoundError
+from . import emit
 from . import print_json as _print_json
 
 
@@ -37,16 +38,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     with Context.open(args.settings) as ctx:
         info = register_info(ctx)
-    if args.json:
-        _print_json(info)
-        return 0
-    for e in info["entries"]:
-        print(
-            f"{e['so_ky_hieu']:22} {e['ngay_ban_hanh']}  đến {e['hieu_luc_den'] or '-':10}  {e['linh_vuc']:20} "
-            f"{e['chu_the'] or ''}"
-        )
-    print(f"{info['count']} mục / entries (cập nhật / updated {info['updated_at'] or '-'})")
-    return 0
+    lines = [
+        f"{e['so_ky_hieu']:22} {e['ngay_ban_hanh']}  đến {e['hieu_luc_den'] or '-':10}  {e['linh_vuc']:20} "
+        f"{e['chu_the'] or ''}"
+        for e in info["entries"]
+    ]
+    return emit(args, info, [*lines, f"{info['count']} mục / entries (cập nhật / updated {info['updated_at'] or '-'})"])
 
 
 def _cmd_link(args: argparse.Namespace) -> int:
@@ -72,16 +69,12 @@ def _cmd_links(args: argparse.Namespace) -> int:
 
     with Context.open(args.settings) as ctx:
         rows = document_links(ctx)
-    if args.json:
-        _print_json(rows)
-        return 0
-    for r in rows:
-        print(
-            f"{r['register_key']:34} <- {r['doc_id'][:12]}  {r['filename'] or '':20} "
-            f"đọc/read {r['doc_so_ky_hieu']} {r['doc_ngay_ban_hanh']}  ({r['how']})"
-        )
-    print(f"{len(rows)} tài liệu được liên kết / linked documents")
-    return 0
+    lines = [
+        f"{r['register_key']:34} <- {r['doc_id'][:12]}  {r['filename'] or '':20} "
+        f"đọc/read {r['doc_so_ky_hieu']} {r['doc_ngay_ban_hanh']}  ({r['how']})"
+        for r in rows
+    ]
+    return emit(args, rows, [*lines, f"{len(rows)} tài liệu được liên kết / linked documents"])
 
 
 def _print_coverage(report: dict[str, Any]) -> None:

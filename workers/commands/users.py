@@ -12,17 +12,19 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from contextlib import closing
 
 from ..appdb import ROLES, AppDB, generate_password
 from ..errors import PermanentError
 from ..services import users
 from ..services.users import DEMO_PASSWORD, DEMO_USER
 from ..settings import Settings
-from . import print_json
+from . import emit
 
 
-def _db(settings: Settings) -> AppDB:
-    return AppDB(settings.app_db_path, settings.secret_key)
+def _db(settings: Settings) -> closing[AppDB]:
+    """The app database, closed when the ``with`` block ends."""
+    return closing(AppDB(settings.app_db_path, settings.secret_key))
 
 
 def _ask_password() -> str | None:
@@ -36,11 +38,8 @@ def _ask_password() -> str | None:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    db = _db(args.settings)
-    try:
+    with _db(args.settings) as db:
         user, generated = users.add_user(db, args.name, args.role, args.password or _ask_password())
-    finally:
-        db.close()
     print(f"đã tạo / created {user.name} ({user.role})")
     if generated:
         print(f"mật khẩu / password: {generated}")
@@ -48,38 +47,28 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_token(args: argparse.Namespace) -> int:
-    db = _db(args.settings)
-    try:
+    with _db(args.settings) as db:
         token = users.new_token(db, args.name, args.label)
-    finally:
-        db.close()
     print(token)
     return 0
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    db = _db(args.settings)
-    try:
+    with _db(args.settings) as db:
         rows = users.list_users(db)
-    finally:
-        db.close()
-    if args.json:
-        print_json(rows)
-        return 0
-    for r in rows:
-        state = "" if r["active"] else "  (khóa / disabled)"
-        print(f"{r['name']:24} {r['role']:9} tokens={r['tokens']}  {r['created_at']}{state}")
-    return 0
+    lines = [
+        f"{r['name']:24} {r['role']:9} tokens={r['tokens']}  {r['created_at']}"
+        + ("" if r["active"] else "  (khóa / disabled)")
+        for r in rows
+    ]
+    return emit(args, rows, lines)
 
 
 def _cmd_set(args: argparse.Namespace) -> int:
     password = generate_password() if args.new_password else args.password
     active = None if not (args.disable or args.enable) else bool(args.enable)
-    db = _db(args.settings)
-    try:
+    with _db(args.settings) as db:
         users.update_user(db, args.name, role=args.role, active=active, password=password)
-    finally:
-        db.close()
     if args.new_password:
         print(f"mật khẩu mới / new password: {password}")
     print("đã cập nhật / updated")
@@ -87,11 +76,8 @@ def _cmd_set(args: argparse.Namespace) -> int:
 
 
 def _cmd_ensure_demo(args: argparse.Namespace) -> int:
-    db = _db(args.settings)
-    try:
+    with _db(args.settings) as db:
         created = users.ensure_demo(db)
-    finally:
-        db.close()
     what = "đã tạo / created" if created else "đã có / exists"
     print(f"{what}: {DEMO_USER} / {DEMO_PASSWORD} (admin)")
     return 0

@@ -18,7 +18,7 @@ from ...register import MAX_REGISTER_BYTES, import_register, register_info
 from ...services import users
 from ..deps import DB, Admin, Ctx, Principal, Staff, client_ip
 from .labels import field_name
-from .render import page_count, render
+from .render import paging, render
 
 router = APIRouter(include_in_schema=False)
 AUDIT_PAGE = 100
@@ -170,9 +170,7 @@ def audit_page(
         "audit.html",
         who,
         entries=entries,
-        total=total,
-        page=page,
-        pages=page_count(total, AUDIT_PAGE),
+        **paging(total, page, AUDIT_PAGE),
         user=user,
         action=action,
         actions=audit.ACTION_NAMES,

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from ...services import batches
 from ..deps import DB, Ctx, Operator
-from .render import page_count, render
+from .render import paging, render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -34,8 +34,7 @@ def upload_page(request: Request, who: Operator, ctx: Ctx, db: DB) -> Response:
 def batches_page(request: Request, who: Operator, ctx: Ctx, db: DB, page: int = Query(1, ge=1)) -> Response:
     entries = batches.list_batches(ctx, db, who.user)
     shown = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    pages = page_count(len(entries), PAGE_SIZE)
-    return render(request, "batches.html", who, batches=shown, total=len(entries), page=page, pages=pages)
+    return render(request, "batches.html", who, batches=shown, **paging(len(entries), page, PAGE_SIZE))
 
 
 @router.get("/batches/{batch_id}")

@@ -16,7 +16,7 @@ from ...records import CORRECTABLE, get_record, taxonomy_names
 from ...services import documents, review
 from ...services import search as search_service
 from ..deps import DB, Admin, Ctx, Principal, Staff, client_ip
-from .render import page_count, render
+from .render import paging, render
 
 router = APIRouter(include_in_schema=False)
 SEARCH_PAGE = 20
@@ -76,8 +76,7 @@ def search_page(
         q=q,
         params=params,
         result=result,
-        page=page,
-        pages=page_count(result.total, SEARCH_PAGE),
+        **paging(result.total, page, SEARCH_PAGE),
         active=active,
         link=lambda **kw: _search_link(params, **kw),
     )
@@ -178,10 +177,8 @@ def review_page(request: Request, who: Staff, ctx: Ctx, page: int = Query(1, ge=
         request,
         "review.html",
         who,
-        total=total,
         items=items,
-        page=page,
-        pages=page_count(total, REVIEW_PAGE),
+        **paging(total, page, REVIEW_PAGE),
         first=review.next_in_review(ctx),
         message=_MESSAGES.get(request.query_params.get("msg", ""), ""),
     )

@@ -46,9 +46,10 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def page_count(total: int, size: int) -> int:
-    """Pages needed to show ``total`` items ``size`` at a time (at least one, even when empty)."""
-    return max(1, (total + size - 1) // size)
+def paging(total: int, page: int, size: int) -> dict[str, int]:
+    """The pager of a list page: ``total`` items, the current ``page`` (1-based) and how many ``pages``
+    of ``size`` (at least one, even when empty)."""
+    return {"total": total, "page": page, "pages": max(1, (total + size - 1) // size)}
 
 
 def render(
