@@ -3,7 +3,7 @@
 
 Usage::
 
-    python scripts/make_samples.py OUT_DIR [--seed N]
+    python scripts/make_samples.py OUT_DIR [--seed N] [--split samples|dev|heldout]
 
 Writes ``OUT_DIR/files/doc_NNNN.{png,jpg,tif,pdf}``, ``OUT_DIR/gt/doc_NNNN.{json,txt}``,
 ``OUT_DIR/gt/coverage.json``, ``OUT_DIR/valid_results_register.csv`` and, last of all,
@@ -14,6 +14,10 @@ Everything is fictional (province "Bắc Sơn", people, companies, numbers, the 
 PDF points on A4 (Nghị định 30/2020/NĐ-CP style), rendered with Liberation Serif either into page images
 (then degraded like a scan) or into a born-digital PDF with reportlab. Every physical text line is
 recorded, so the ground truth text is exact. Same seed -> byte-identical output.
+
+``--split dev`` and ``--split heldout`` write wider sets (~70 files each, own seeds): two-line headers of several
+bodies and localities, company letterheads, header columns sharing rows, heavier scans and more types. The
+held-out split is for measuring only; the default (``samples``) set does not change with them.
 
 The work is done by the ``samplegen`` package next to this script: document kinds are data in
 ``samplegen/kinds``, the set itself (documents, formats, scan levels) is data in ``samplegen/plan.py``.

@@ -108,3 +108,64 @@ def base_context() -> dict[str, Any]:
         "agency_code": AGENCY_CODE,
         **{key: Phrase(text) for key, text in LAWS.items()},
     }
+
+
+# -- issuers of the widened splits (held-out and dev); the default set does not use them ------------------------
+# Provinces, districts and cities are given per document (``province``, ``province_up``, ``district``, ``city``).
+
+
+def provincial_department(body_up: str, body: str, authority: str, can_cu: str = "{qd08_2021}") -> Issuer:
+    """A department (sở) of the provincial committee: "UBND TỈNH X" over its own name, underlined."""
+    return Issuer(
+        header=(("UBND TỈNH {province_up}", "R"), (body_up, "B")),
+        name=f"{body} tỉnh {{province}}",
+        aliases=(f"{body} {{province}}", f"{body_up} TỈNH {{province_up}}"),
+        place="{province}",
+        phrases={"authority": authority, "can_cu_org": f"Căn cứ {can_cu};"},
+    )
+
+
+def district_office(level: str, place: str, body_up: str, body: str) -> Issuer:
+    """An office of a district (or city) committee: "UBND HUYỆN Y" over "PHÒNG KINH TẾ"; not in the register."""
+    return Issuer(
+        header=((f"UBND {level.upper()} {{{place}:upper}}", "R"), (body_up, "B")),
+        name=f"{body} {level} {{{place}}}",
+        aliases=(f"{body_up} {level.upper()} {{{place}:upper}}",),
+        place=f"{{{place}}}",
+        in_register=False,
+        phrases={
+            "authority": f"TRƯỞNG {body_up} {level.upper()} {{{place}:upper}}",
+            "can_cu_org": "Căn cứ {luat_cqdp};",
+        },
+    )
+
+
+SO_CONG_THUONG_ANY = provincial_department("SỞ CÔNG THƯƠNG", "Sở Công Thương", "GIÁM ĐỐC SỞ CÔNG THƯƠNG")
+SO_Y_TE = provincial_department("SỞ Y TẾ", "Sở Y tế", "GIÁM ĐỐC SỞ Y TẾ", can_cu="{luat_cqdp}")
+PHONG_KINH_TE_HUYEN = district_office("huyện", "district", "PHÒNG KINH TẾ", "Phòng Kinh tế")
+PHONG_KTHT_HUYEN = district_office("huyện", "district", "PHÒNG KINH TẾ VÀ HẠ TẦNG", "Phòng Kinh tế và Hạ tầng")
+PHONG_KINH_TE_TP = district_office("thành phố", "city", "PHÒNG KINH TẾ", "Phòng Kinh tế")
+UBND_HUYEN_2 = Issuer(
+    header=(("UBND HUYỆN {district:upper}", "B"),),
+    name="UBND huyện {district}",
+    aliases=("Ủy ban nhân dân huyện {district}", "ỦY BAN NHÂN DÂN HUYỆN {district:upper}"),
+    place="{district}",
+    in_register=False,
+    phrases={"authority": "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN {district:upper}", "can_cu_org": "Căn cứ {luat_cqdp};"},
+)
+CUC_HOA_CHAT = Issuer(
+    header=(("BỘ CÔNG THƯƠNG", "R"), ("CỤC HÓA CHẤT", "B")),
+    name="Cục Hóa chất",
+    aliases=("CỤC HÓA CHẤT", "Cục Hóa chất - Bộ Công Thương", "Cục Hóa chất Bộ Công Thương"),
+    place="Hà Nội",
+    in_register=False,
+    phrases={"authority": "CỤC TRƯỞNG CỤC HÓA CHẤT", "can_cu_org": "Căn cứ {luat_hoa_chat};"},
+)
+# A company's letterhead: its name (wrapped as long names are) over the number, if it numbers its letters.
+COMPANY = Issuer(
+    header=(("{company:upper}", "B"),),
+    name="{company}",
+    aliases=("{company:upper}",),
+    place="{province}",
+    in_register=False,
+)

@@ -46,7 +46,7 @@ def build(doc: Doc, nm: Names, dossier_values: Mapping[str, Any] | None = None) 
     ``dossier_values`` must be given (from :func:`draw_dossier`) when ``doc.dossier`` is set. A template field
     missing from the context raises KeyError.
     """
-    kind, issuer = doc.kind, doc.kind.issuer
+    kind, issuer = doc.kind, doc.issuer or doc.kind.issuer
     ctx: dict[str, Any] = {
         **base_context(),
         **_phrases(issuer.phrases),
@@ -82,6 +82,7 @@ def build(doc: Doc, nm: Names, dossier_values: Mapping[str, Any] | None = None) 
         noi_nhan=[fill(t) for t in kind.noi_nhan],
         signer=_signer(kind.signer, env),
         left_signer=_signer(kind.left_signer, env) if kind.left_signer else None,
+        header_layout=doc.layout,
         doc_type=kind.doc_type,
         doc_subtype=kind.doc_subtype,
         field_code=kind.field_code,

@@ -1,5 +1,8 @@
 """Generate a small, deterministic set of synthetic scanned Vietnamese administrative documents.
 
+The default set is the one the tests and the demo use; ``--split dev`` and ``--split heldout`` write the widened
+sets of :mod:`samplegen.splits` (the held-out one is for measuring only, never for writing rules).
+
 Writes ``OUT_DIR/files/doc_NNNN.{png,jpg,tif,pdf}``, ``OUT_DIR/gt/doc_NNNN.{json,txt}``,
 ``OUT_DIR/gt/coverage.json``, ``OUT_DIR/valid_results_register.csv`` and, last of all,
 ``OUT_DIR/manifest.csv`` (its presence means "generation complete").
@@ -18,19 +21,21 @@ from reportlab import rl_config
 
 from .compose import compose
 from .fonts import FAMILIES, check_coverage, check_fonts
-from .plan import plan_files
+from .plan import FilePlan, plan_files
+from .splits import SPLIT_SEEDS, plan_split
 from .truth import REGISTER_FIELDS, coverage, gt_record, register_rows
 from .writer import FMT_EXT, write_file
 
 DEFAULT_SEED = 20240924
+SPLITS = ("samples", "dev", "heldout")
 
 
 def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def generate(out_dir: Path, seed: int, font: str = "auto") -> list[dict[str, Any]]:
-    """Write the whole set for ``seed`` into ``out_dir``; returns the ground-truth records in file order.
+def generate(out_dir: Path, seed: int, font: str = "auto", split: str = "samples") -> list[dict[str, Any]]:
+    """Write the whole set ``split`` for ``seed`` into ``out_dir``; returns the ground-truth records in file order.
 
     Earlier ``doc_*`` files and the manifest are removed first; the manifest is written last, atomically, so a
     reader that sees it sees a complete set.
@@ -44,7 +49,7 @@ def generate(out_dir: Path, seed: int, font: str = "auto") -> list[dict[str, Any
     manifest.unlink(missing_ok=True)  # absent until the set is complete
     for stale in [*files_dir.glob("doc_*"), *gt_dir.glob("doc_*")]:
         stale.unlink()
-    plans = plan_files(seed)
+    plans: list[FilePlan] = plan_files(seed) if split == "samples" else plan_split(split, seed)
     check_coverage([ln.text for plan in plans for pg in compose(plan.spec) for ln in pg.lines])
     gts: list[dict[str, Any]] = []
     man_rows: list[list[Any]] = []
@@ -61,7 +66,7 @@ def generate(out_dir: Path, seed: int, font: str = "auto") -> list[dict[str, Any
         _write_json(gt_dir / f"{stem}.json", gt)
         (gt_dir / f"{stem}.txt").write_text(gt["text"], encoding="utf-8")
         man_rows.append([fname, plan.filing.fmt, gt["pages"], plan.filing.level, path.stat().st_size])
-    register = register_rows(plans)
+    register = register_rows(plans) if split == "samples" else register_rows(plans, [])
     with (out_dir / "valid_results_register.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=REGISTER_FIELDS, lineterminator="\n")
         w.writeheader()
@@ -77,10 +82,16 @@ def generate(out_dir: Path, seed: int, font: str = "auto") -> list[dict[str, Any
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``OUT_DIR [--seed N] [--font FAMILY]``; returns the exit status."""
+    """Command line: ``OUT_DIR [--seed N] [--split SPLIT] [--font FAMILY]``; returns the exit status."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("out_dir", type=Path)
-    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--seed", type=int, help=f"default {DEFAULT_SEED}, or the split's own seed")
+    ap.add_argument(
+        "--split",
+        choices=SPLITS,
+        default="samples",
+        help="samples: the default set; dev / heldout: the widened sets (layouts, issuers, types, scans)",
+    )
     ap.add_argument(
         "--font",
         choices=["auto", *FAMILIES],
@@ -89,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     t0 = time.monotonic()
-    gts = generate(args.out_dir, args.seed, args.font)
+    seed = args.seed if args.seed is not None else SPLIT_SEEDS.get(args.split, DEFAULT_SEED)
+    gts = generate(args.out_dir, seed, args.font, args.split)
     pages = sum(g["pages"] for g in gts)
     print(f"make_samples: {len(gts)} files, {pages} pages -> {args.out_dir} ({time.monotonic() - t0:.1f} s)")
     return 0

@@ -76,7 +76,15 @@ class Composer:
 
     # -- blocks --------------------------------------------------------------------------------------------
     def header(self, spec: DocSpec) -> None:
-        """Issuer and national motto side by side, then number, place and date, and the V/v summary."""
+        """Issuer and national motto side by side, then number, place and date, and the V/v summary.
+
+        The ``compact`` layout stacks the number and the V/v summary straight under the issuer and the place
+        and date straight under the motto, with the two columns closer together: a long issuer then shares
+        its rows with the place and date (what OCR reads as one line of both columns).
+        """
+        if spec.header_layout == "compact":
+            self._compact_header(spec)
+            return
         left: list[tuple[str, str]] = []
         for text, style in spec.header_left:
             left += [(t, style) for t in balanced_wrap(text, style, 12.5, LCOL_W)]
@@ -102,6 +110,32 @@ class Composer:
             b += 14.5
             self.centered(t, LC, b, 12.0, "R", "trich_yeu")
         self.y = b + 16
+
+    def _compact_header(self, spec: DocSpec) -> None:
+        lc, rc = LC + 8.0, RC
+        left: list[tuple[str, str, float, str]] = []
+        for text, style in spec.header_left:
+            left += [(t, style, 12.5, "header_left") for t in balanced_wrap(text, style, 12.5, LCOL_W)]
+        n_issuer = len(left)
+        if spec.so_line:
+            left.append((spec.so_line, "R", 13.0, "so_ky_hieu"))
+        left += [(t, "R", 12.0, "trich_yeu") for t in (wrap(spec.vv, "R", 12.0, LCOL_W) if spec.vv else [])]
+        right = [
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", 12.5, "header_right"),
+            ("Độc lập - Tự do - Hạnh phúc", "B", 13.0, "header_right"),
+            (spec.place_date, "I", 13.0, "place_date"),
+        ]
+        b0 = TOP + 6
+        for i, (t, st, sz, role) in enumerate(right):
+            ln = self.centered(t, rc, b0 + i * 16.5, sz, st, role)
+            if i == 1:
+                self.rule(ln.x0, ln.x0 + ln.width, ln.baseline + 3.5)
+        for i, (t, st, sz, role) in enumerate(left):
+            ln = self.centered(t, lc, b0 + i * 16.5, sz, st, role)
+            if i == n_issuer - 1:
+                w = min(ln.width, 90.0) / 2
+                self.rule(lc - w, lc + w, ln.baseline + 3.5)
+        self.y = b0 + (max(len(left), len(right)) - 1) * 16.5 + 16
 
     def titles(self, spec: DocSpec) -> None:
         """Bold centred title and subtitle lines, a short rule under them, then the ``Kính gửi`` line."""

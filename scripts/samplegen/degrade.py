@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageFilter
 
-LEVELS = ("L0_clean", "L1_light", "L2_medium", "L3_heavy")
+LEVELS = ("L0_clean", "L1_light", "L2_medium", "L3_heavy", "L3_severe")
 
 
 @dataclass
@@ -93,6 +93,18 @@ LEVEL_RANGES: dict[str, dict[str, tuple[float, float]]] = {
         "fade": (0.2, 0.35),
         "speck": (60.0, 60.0),
         "bg": (205, 222),
+        "shadow": (1.0, 1.0),
+    },
+    # heavier than L3_heavy (held-out splits only): darker paper, more speckle, stronger blur, lower quality
+    "L3_severe": {
+        "skew": (2.5, 3.5),
+        "noise": (9.0, 12.0),
+        "blur": (1.2, 1.5),
+        "q": (28, 42),
+        "light": (0.2, 0.3),
+        "fade": (0.3, 0.42),
+        "speck": (110.0, 110.0),
+        "bg": (196, 212),
         "shadow": (1.0, 1.0),
     },
 }

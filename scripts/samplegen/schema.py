@@ -91,13 +91,19 @@ class Dossier:
 
 @dataclass(frozen=True)
 class Doc:
-    """One concrete document: its kind, number (None: the kind carries no number), date and own values."""
+    """One concrete document: its kind, number (None: the kind carries no number), date and own values.
+
+    ``issuer`` replaces the kind's issuer (the same kind issued by another body); ``layout`` names the header
+    arrangement (see :meth:`samplegen.compose.Composer.header`).
+    """
 
     kind: Kind
     number: str | None
     issued: dt.date
     given: Mapping[str, str] = field(default_factory=dict)
     dossier: Dossier | None = None
+    issuer: Issuer | None = None
+    layout: str = "nd30"
 
 
 # -- paragraph shorthands used by the kind tables ------------------------------------------------------------

@@ -49,6 +49,7 @@ class DocSpec:
     noi_nhan: list[str]
     signer: Signer
     left_signer: Signer | None = None
+    header_layout: str = "nd30"  # nd30 | compact (columns close together, number and date in the columns)
     # metadata
     doc_type: str = ""
     doc_subtype: str = ""

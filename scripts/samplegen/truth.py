@@ -67,7 +67,9 @@ def gt_record(plan: FilePlan, stem: str, fname: str, page_data: list[dict[str, A
     }
 
 
-def register_rows(plans: list[FilePlan]) -> list[dict[str, str]]:
+def register_rows(
+    plans: list[FilePlan], extra: list[tuple[str, str, str, str, str, str]] = EXTRA_REGISTER
+) -> list[dict[str, str]]:
     """The province's register: results in the set that it lists, plus entries without a file; by date, number."""
     rows: dict[str, dict[str, str]] = {}
     for plan in plans:
@@ -81,7 +83,7 @@ def register_rows(plans: list[FilePlan]) -> list[dict[str, str]]:
                 "chu_the": s.chu_the or "",
                 "linh_vuc": s.field_code,
             }
-    for so, loai, issued, until, chu_the, fld in EXTRA_REGISTER:
+    for so, loai, issued, until, chu_the, fld in extra:
         rows[f"{so}|{issued}"] = dict(zip(REGISTER_FIELDS, (so, loai, issued, until, chu_the, fld), strict=True))
     return sorted(rows.values(), key=lambda r: (r["ngay_ban_hanh"], r["so_ky_hieu"]))
 

@@ -280,6 +280,66 @@ def test_every_kind_is_used_and_fills_all_its_templates() -> None:
         assert strings and not [t for t in strings if "{" in t or "}" in t], p.filing.doc
 
 
+@pytest.fixture(scope="module")
+def split_plans() -> dict[str, list[Any]]:
+    """The plans of the widened splits at their own seeds (laid out, not rendered)."""
+    samplegen("fonts").check_fonts("auto")
+    splits = samplegen("splits")
+    return {name: splits.plan_split(name, seed) for name, seed in splits.SPLIT_SEEDS.items()}
+
+
+def test_widened_splits_use_every_widened_kind_and_layout(split_plans: dict[str, list[Any]]) -> None:
+    widened = samplegen("kinds.widened").WIDENED_KINDS
+    for name, plans in split_plans.items():
+        assert 60 <= len(plans) <= 80, name
+        specs = [p.spec for p in plans]
+        subtypes = {s.doc_subtype for s in specs}
+        assert {k.doc_subtype for k in widened.values()} <= subtypes, name
+        assert {s.header_layout for s in specs} == {"nd30", "compact"}
+        assert {p.filing.level for p in plans} >= {"L0_clean", "L3_heavy", "L3_severe", "digital"}
+        assert {"ke_hoach", "giay_moi"} <= {s.doc_type for s in specs}
+        issuers = {s.co_quan for s in specs}
+        assert len({i for i in issuers if i.startswith("Sở Công Thương tỉnh")}) >= 3, name
+        assert any(i.startswith("Phòng Kinh tế huyện") for i in issuers)
+        assert any(i.startswith("Phòng Kinh tế thành phố") for i in issuers)
+        # company letterheads, with and without a number: the company is the issuer
+        letters = [s for s in specs if s.doc_type in ("cong_van", "don_de_nghi") and s.co_quan == s.chu_the]
+        assert len(letters) >= 8 and all(s.header_left[0][0] == s.co_quan.upper() for s in letters)
+        assert {s.so_ky_hieu is None for s in letters} == {True, False}
+        # two-line headers: the governing body over the issuing body
+        for s in specs:
+            if s.co_quan.startswith(("Sở ", "Phòng ")):
+                assert len(s.header_left) == 2 and s.header_left[0][0].startswith("UBND "), s.co_quan
+        assert any(p.filing.duplicate for p in plans)
+
+
+def test_heldout_names_places_the_dev_split_never_does(split_plans: dict[str, list[Any]]) -> None:
+    places = samplegen("splits").PLACES
+    dev, held = places["dev"], places["heldout"]
+    assert not set(dev.provinces) & set(held.provinces)
+    assert not set(dev.districts) & set(held.districts)
+    heldout_text = " ".join(str(p.spec.co_quan) for p in split_plans["heldout"])
+    assert not [prov for prov in dev.provinces if prov in heldout_text]
+
+
+def test_compact_header_shares_rows_between_the_columns(split_plans: dict[str, list[Any]]) -> None:
+    compose = samplegen("compose").compose
+    shared = 0
+    for plan in split_plans["dev"]:
+        if plan.spec.header_layout != "compact":
+            continue
+        page = compose(plan.spec)[0]
+        for row in page.rows()[:6]:
+            roles = {ln.role for ln in row}
+            # the number or the issuer beside the motto or the place and date: one OCR line of both columns
+            shared += bool(roles & {"so_ky_hieu", "header_left", "trich_yeu"} and "place_date" in roles)
+            left = [ln for ln in row if ln.role in ("header_left", "so_ky_hieu", "trich_yeu")]
+            right = [ln for ln in row if ln.role in ("header_right", "place_date")]
+            if left and right:
+                assert max(ln.x0 + ln.width for ln in left) < min(ln.x0 for ln in right), plan.filing.doc
+    assert shared >= 5
+
+
 def test_plan_does_not_depend_on_anything_but_the_seed() -> None:
     plan = samplegen("plan")
     assert plan.plan_files(7) == plan.plan_files(7)
