@@ -12,9 +12,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from .commands import print_json
 from .context import Context
-from .errors import ConfigError, NotFoundError, SohoaError
+from .errors import ConfigError, NotFoundError, SohoaError, TransientError, describe
 from .logs import configure_logging
 from .records import dump_view
 from .searchtext import plain_snippet
@@ -25,7 +27,11 @@ log = logging.getLogger("workers")
 
 def load_settings(cluster: bool = False) -> Settings:
     """The one Settings of this run: ``SOHOA_*`` variables, with ``--cluster`` choosing the cluster profile."""
-    return Settings(profile="cluster") if cluster else Settings()
+    try:
+        return Settings(profile="cluster") if cluster else Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"cấu hình sai / bad SOHOA_* settings: {problems}") from exc
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -288,6 +294,11 @@ def main(argv: list[str] | None = None) -> int:
         code = int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"sohoa: cấu hình / configuration: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except TransientError as exc:
+        # Nothing is lost: what was done is kept and running the same command again completes it.
+        print(f"sohoa: {describe('transient')} Chạy lại lệnh này để hoàn tất. (Run it again.)", file=sys.stderr)
+        print(f"  {exc.message}", file=sys.stderr)
         return exc.exit_code
     except SohoaError as exc:
         print(f"sohoa: {exc}", file=sys.stderr)

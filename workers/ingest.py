@@ -93,7 +93,10 @@ def ingest_file(
     display = Path(filename).name[:255] or "unnamed"
     existing = ctx.index.get(doc_id)
     base = {"filename": display, "batch": batch, "dossier": dossier, "size": size}
-    if existing and existing.get("state") in ("indexed", "queued", "processing"):
+    # A record left ``queued`` by an attempt that died before its event was durable (the bus was down)
+    # is not a duplicate: this attempt repairs it by storing and publishing again.
+    half_done = existing is not None and existing.get("state") == "queued" and existing.get("published") is False
+    if existing and existing.get("state") in ("indexed", "queued", "processing") and not half_done:
         # Same bytes again: join the batch, keep the first name and results.
         batches = list(dict.fromkeys([*(existing.get("batches") or []), batch]))
         ctx.index.upsert(doc_id, {"batches": batches})
@@ -109,11 +112,14 @@ def ingest_file(
     key = original_key(doc_id)
     if not ctx.store.exists(key):
         ctx.store.put_file(key, path, "application/octet-stream", sha256=doc_id)
-    record |= {"state": "queued", "stage": "queued", "error_code": None, "error_message": None}
+    record |= {"state": "queued", "stage": "queued", "error_code": None, "error_message": None, "published": False}
     ctx.index.upsert(doc_id, record)
     store_meta(ctx, doc_id, record)
     event = FileUploaded(doc_id=doc_id, filename=display, size=size, batch=batch, dossier=dossier, original_key=key)
     ctx.bus.publish(ctx.settings.topic_uploaded, doc_id, encode(event))
+    # Only now is the upload acknowledged: its event is durable. (A worker may already have moved the
+    # record on, hence only the flag is written.)
+    ctx.index.upsert(doc_id, {"published": True})
     return Uploaded(doc_id, display, "queued")
 
 

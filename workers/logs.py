@@ -54,6 +54,10 @@ def configure_logging(*, verbose: bool = False, json: bool | None = None, stream
     root.handlers = [handler]
     root.setLevel(logging.WARNING)
     logging.getLogger("workers").setLevel(logging.DEBUG if verbose else logging.INFO)
+    # Client libraries log every connection failure with a traceback; the adapters translate those
+    # failures into Sohoa errors with a message, so the libraries' own lines only help when debugging.
+    for noisy in ("kafka", "elastic_transport", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.CRITICAL)
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

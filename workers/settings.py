@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     topic_partitions: int = 4
     consumer_group: str = "sohoa-workers"
     index_name: str = "sohoa-documents"
+    bus_timeout_seconds: float = Field(60.0, description="longest wait for the bus to take one event, s")
 
     # OCR
     ocr_lang: str = "vie"

@@ -57,7 +57,6 @@ MAX_POLL_INTERVAL_MS = 30 * 60 * 1000
 SESSION_TIMEOUT_MS = 10_000
 HEARTBEAT_INTERVAL_MS = 3_000
 REQUEST_TIMEOUT_MS = 30_000
-PUBLISH_TIMEOUT_S = 60.0
 
 # Group membership changed under us: the record will be delivered again by the partition's new owner.
 _LOST_MEMBERSHIP = (
@@ -163,6 +162,11 @@ class KafkaBus:
         self._servers = bootstrap_servers(settings.bus)
         self._group = settings.consumer_group
         self._partitions = settings.topic_partitions
+        # One budget for a publish, and the producer's own: past ``delivery_timeout_ms`` it drops the
+        # record, so a publish we report as failed is never delivered later behind our back (and a
+        # retried document does not produce a second event).
+        self._publish_ms = max(1000, int(settings.bus_timeout_seconds * 1000))
+        self._request_ms = min(REQUEST_TIMEOUT_MS, self._publish_ms)
         self._known_topics: set[str] = set()
         self._topic_lock = threading.Lock()
         self._consumers: dict[str, KafkaConsumer] = {}
@@ -175,7 +179,7 @@ class KafkaBus:
                 self._admin = KafkaAdminClient(
                     bootstrap_servers=self._servers,
                     client_id="sohoa-admin",
-                    request_timeout_ms=REQUEST_TIMEOUT_MS,
+                    request_timeout_ms=self._request_ms,
                 )
                 self._ensure_topics([settings.topic_uploaded, settings.topic_results, settings.topic_dead])
                 self._producer = KafkaProducer(
@@ -183,8 +187,9 @@ class KafkaBus:
                     client_id="sohoa-producer",
                     acks="all",
                     enable_idempotence=True,
-                    request_timeout_ms=REQUEST_TIMEOUT_MS,
-                    max_block_ms=REQUEST_TIMEOUT_MS,
+                    request_timeout_ms=self._request_ms,
+                    delivery_timeout_ms=self._publish_ms,
+                    max_block_ms=self._publish_ms,
                 )
         except BaseException:
             self.close()
@@ -202,13 +207,13 @@ class KafkaBus:
             missing = [t for t in wanted if t not in existing]
             if missing:
                 spec = {t: {"num_partitions": self._partitions, "replication_factor": -1} for t in missing}
-                result = self._admin.create_topics(spec, timeout_ms=REQUEST_TIMEOUT_MS, raise_errors=False)
+                result = self._admin.create_topics(spec, timeout_ms=self._request_ms, raise_errors=False)
                 for topic in result.get("topics", []):
                     error = kerrors.for_code(topic.get("error_code", 0))
                     if error not in (kerrors.NoError, kerrors.TopicAlreadyExistsError):
                         raise error(f"cannot create topic {topic.get('name')}: {topic.get('error_message')}")
                 log.info("created kafka topics %s with %d partitions", missing, self._partitions)
-            self._admin.wait_for_topics(wanted, timeout_ms=REQUEST_TIMEOUT_MS)
+            self._admin.wait_for_topics(wanted, timeout_ms=self._request_ms)
             self._known_topics.update(wanted)
 
     # -- Bus ------------------------------------------------------------------------------------------
@@ -217,7 +222,9 @@ class KafkaBus:
         with _translate(f"publish to {topic}"):
             self._ensure_topics([topic])
             future = self._producer.send(topic, key=key.encode("utf-8"), value=value)
-            future.get(timeout=PUBLISH_TIMEOUT_S)  # acks='all': durable on every in-sync replica
+            # acks='all': durable on every in-sync replica. Wait a little longer than the producer's own
+            # budget, so the answer is the producer's (delivered, or failed and dropped).
+            future.get(timeout=self._publish_ms / 1000 + 5)
 
     def _consumer(self, topic: str) -> KafkaConsumer:
         consumer = self._consumers.get(topic)
@@ -234,7 +241,7 @@ class KafkaBus:
                 max_poll_interval_ms=MAX_POLL_INTERVAL_MS,
                 session_timeout_ms=SESSION_TIMEOUT_MS,
                 heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS,
-                request_timeout_ms=REQUEST_TIMEOUT_MS,
+                request_timeout_ms=max(self._request_ms, SESSION_TIMEOUT_MS + 1000),
             )
             consumer.subscribe([topic], listener=self._outstanding)
             self._consumers[topic] = consumer
