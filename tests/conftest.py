@@ -119,7 +119,7 @@ def processed_samples(samples_dir: Path, tmp_path_factory: pytest.TempPathFactor
     """The project's samples digitized once on embedded defaults (real OCR), shared by several tests."""
     from workers.context import Context
     from workers.ingest import ingest_paths
-    from workers.worker import run_pool
+    from workers.pool import run_pool
 
     settings = make_settings(tmp_path_factory.mktemp("embedded-home"), lease_seconds=120.0)
     ctx = Context.open(settings)

@@ -66,7 +66,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from .worker import run_pool
+    from .pool import run_pool
 
     settings: Settings = args.settings
     processes = args.processes or 1
@@ -190,27 +190,24 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import multiprocessing
-
     import uvicorn
 
     from .api.app import create_app
-    from .worker import run_pool
+    from .pool import start_pool_process
 
     settings: Settings = args.settings
     host = args.host or settings.host
     port = args.port or settings.port
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
-    pool = None
-    if workers > 0:
-        pool = multiprocessing.get_context("fork").Process(target=run_pool, args=(settings, workers), name="sohoa-pool")
-        pool.start()
+    # The pool dies with this process even when the server's signal handling ends it abruptly
+    # (uvicorn re-raises SIGTERM after its own shutdown, which skips any ``finally`` here).
+    pool = start_pool_process(settings, workers) if workers > 0 else None
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
     finally:
         if pool is not None:
             pool.terminate()
-            pool.join(30)
+            pool.join(settings.stop_grace_seconds + 10)
     return 0
 
 

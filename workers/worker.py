@@ -18,10 +18,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import multiprocessing
 import random
 import shutil
-import signal
 import tempfile
 import threading
 import time
@@ -364,45 +362,3 @@ def run_worker(settings: Settings, *, drain: bool = False, stop: threading.Event
                 log.warning("backend unavailable; waiting", error=str(exc), retry_in=round(delay, 1))
                 stop.wait(delay)
     return handled
-
-
-def _child(settings: Settings, drain: bool) -> None:
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
-    run_worker(settings, drain=drain, stop=stop)
-
-
-def _raise_exit(*_: object) -> None:
-    raise SystemExit(0)
-
-
-def run_pool(settings: Settings, processes: int, *, drain: bool = False) -> int:
-    """Run ``processes`` worker processes sharing the bus; returns the number that exited non-zero.
-
-    SIGTERM or Ctrl-C stops the children (each finishes nothing new; an unfinished message is redelivered).
-    """
-    if processes <= 1:
-        stop = threading.Event()
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        run_worker(settings, drain=drain, stop=stop)
-        return 0
-    mp = multiprocessing.get_context("fork")  # POSIX only, like the OCR tools
-    children = [mp.Process(target=_child, args=(settings, drain), name=f"sohoa-worker-{i}") for i in range(processes)]
-    for child in children:
-        child.start()
-    previous = signal.signal(signal.SIGTERM, _raise_exit)
-    try:
-        for child in children:
-            child.join()
-    except (KeyboardInterrupt, SystemExit):
-        for child in children:
-            child.terminate()
-        for child in children:
-            child.join(30)
-            if child.is_alive():
-                child.kill()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    return sum(1 for c in children if c.exitcode not in (0, -signal.SIGTERM))

@@ -12,10 +12,10 @@ import pytest
 from workers.commands.maintenance import reindex
 from workers.context import Context, original_key
 from workers.ingest import ingest_paths
+from workers.pool import run_pool
 from workers.ports import SearchQuery
 from workers.records import dump_view
 from workers.settings import Settings
-from workers.worker import run_pool
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 
