@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 
 from tests.api.conftest import World
@@ -98,3 +99,20 @@ def test_page_preview_of_a_pdf(world: World) -> None:
     assert response.status_code == 200, response.text
     image = Image.open(io.BytesIO(response.content))
     assert 440 <= image.width <= 520 and image.height > image.width
+
+
+def test_a_backend_outage_is_a_503_that_says_what_to_do_without_internal_addresses(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workers.errors import TransientError
+
+    def down(*_: object, **__: object) -> None:
+        raise TransientError("Elasticsearch unreachable while trying to search: ConnectionError(127.0.0.1:9200)")
+
+    monkeypatch.setattr(world.ctx.index, "search", down)
+    response = world.client.get("/api/v1/search?q=ruou", headers=world.as_role("staff"))
+    assert response.status_code == 503 and response.headers["retry-after"] == "30"
+    body = response.json()
+    assert body["code"] == "transient"
+    assert "thử lại" in body["message"] and "try again" in body["message"]
+    assert "127.0.0.1" not in body["message"] and "9200" not in body["message"]
