@@ -19,8 +19,23 @@ from workers.pipeline.vndate import find_dates, fold_aligned
 from workers.textnorm import nfc, squash
 
 _MOTTO = re.compile(
-    r"c\s?[o0]\s?n\s?g\s*h\s?[o0]\s?a|x\s?a\s*h\s?[o0]\s?i\s*ch|d\s?[o0]\s?c\s*[l1i|]\s?[a4]\s?p\b|t\s?u\s*d\s?o\s*-"
-    r"|h\s?a\s?n\s?h\s*ph"
+    r"(?<![a-z])(?:c\s?[o0]\s?n\s?g\s*h\s?[o0]\s?a|x\s?a\s*h\s?[o0]\s?i\s*ch|d\s?[o0]\s?c\s*[l1i|]\s?[a4]\s?p\b"
+    r"|t\s?u\s*d\s?o\s*-|h\s?a\s?n\s?h\s*ph)"
+)
+# What is left of the Quốc hiệu when OCR garbled "CỘNG HÒA" ("Gộng Hòa", "Cộng:hòa", "KHẨU2ÔNG HÒA"): "xã hội
+# chủ nghĩa" is still there, and the remains of "cộng hòa" just before it belong to the motto, not to the issuer.
+_MOTTO_CORES = (
+    (  # "xã hội chủ nghĩa": what precedes it is the rest of "cộng hòa", possibly glued to the issuer's last word
+        re.compile(r"(?<![a-z])(?:x\s?[a4]\s*h\s?[o0]\s?[il1]\s*ch|h\s?[o0]\s?[il1]\s*ch\s?[uư]\s*ngh)"),
+        re.compile(
+            r"(?:c\s?[o0]\s?n\s?g|(?:(?<![a-z])[a-z0-9(]|(?<=[0-9]))?\W?[o0]\s?n\s?g)\W{0,2}\s*(?:[a-z]?\s?[o0]\s?a)?"
+            r"\W{0,2}\s*$"
+        ),
+    ),
+    (  # "tự do -": what precedes it is the rest of "độc lập -"
+        re.compile(r"(?<![a-z])t\s?[uư]\s*d\s?[o0]\s*[-–]"),
+        re.compile(r"(?<![a-z])(?:[a-z]\s?[a-z0]\s?c\s*[l1i|]\s?[a-z4]\s?p)?\W{0,3}\s*$"),
+    ),
 )
 _SO_LABEL = re.compile(r"(?:^|[^a-z])s\s?[o06]\s*(?:cap\s*)?[:;]\s*")
 _SO_BARE = re.compile(r"(?<![a-z])s\s?[o06]\s+(?=[0-9oil|]{1,6}\s?/)")
@@ -125,21 +140,62 @@ def _lines(text: str) -> list[Line]:
     return out
 
 
+def motto_start(folded: str) -> int | None:
+    """Where the national motto (right header column) starts in a folded line, OCR-garbled or not."""
+    m = _MOTTO.search(folded)
+    starts = [m.start()] if m else []
+    for core_re, lead_re in _MOTTO_CORES:
+        core = core_re.search(folded)
+        if core:
+            lead = lead_re.search(folded[: core.start()])
+            starts.append(lead.start() if lead else core.start())
+    return min(starts, default=None)
+
+
+def place_date_start(text: str) -> int | None:
+    """Where a "<Place>, ngày ..." (right header column) starts in ``text``, e.g. after the issuer's last line."""
+    for d in find_dates(text):
+        prefix = text[: d.start] if d.spelled else re.sub(r"\S{2,5}\s*$", "", text[: d.start])
+        prefix = prefix.rstrip()
+        if not prefix.endswith((",", ".")):
+            continue
+        words = list(re.finditer(r"\S+", prefix[:-1]))
+        place = 0
+        while place < min(4, len(words)):
+            word = words[-1 - place].group()
+            if not (word[:1].isupper() and word.isalpha() and not (place and word.isupper() and len(word) > 1)):
+                break
+            place += 1
+        if place:
+            return words[-place].start()
+    return None
+
+
 def _find_header(layout: Layout, is_title: Callable[[str], bool]) -> None:
-    """Issuer lines: left of the motto (row order), or all lines above it (column/block order)."""
+    """Issuer lines: left of the motto (row order), or all lines above it (column/block order).
+
+    Lines are cut at the motto and at a place and date that shares their row (columns close together).
+    """
     motto_seen = motto_prev = False
     for i, line in enumerate(layout.lines[:10]):
-        if so_label(line) or _VV.match(line.fold) or find_dates(line.text) or is_title(line.fold):
+        cut = motto_start(line.fold)
+        dated = bool(find_dates(line.text))
+        place = place_date_start(line.text) if dated and cut is None else None
+        if place is not None and is_upper(line.text[:place]) and strip_junk(line.text[:place]):
+            cut, dated = place, False  # "PHẨM HỒNG PHÁT Cao Bằng, ngày ...": the issuer's last line
+        if so_label(line) or _VV.match(line.fold) or dated or (cut is None and is_title(line.fold)):
             break
-        m = _MOTTO.search(line.fold)
-        left = re.sub(r"['`\"‘’“”^~|_]", " ", line.text[: m.start()] if m else line.text)
+        left = re.sub(r"['`\"‘’“”^~|_]", " ", line.text[:cut] if cut is not None else line.text)
         left = strip_junk(squash(re.sub(r"(?<=[A-ZĐ])0|0(?=[A-ZĐ])", "O", left)))
-        if (not m and motto_seen and not motto_prev) or (left and not is_upper(left)):
+        left = re.sub(r"(?<=[^\W\d_])\d+$", "", left)  # "KHẨU2": the motto's first letter read as a digit
+        if (cut is None and motto_seen and not motto_prev) or (left and not is_upper(left)):
             break
         if left:
             layout.header.append(left)
-        layout.body_start, motto_prev = i + 1, m is not None
+        layout.body_start, motto_prev = i + 1, cut is not None
         motto_seen = motto_seen or motto_prev
+        if place is not None and cut == place:
+            break
 
 
 def _find_title(layout: Layout, is_title: Callable[[str], bool]) -> None:
@@ -303,6 +359,11 @@ def _head(layout: Layout) -> str:
 
 
 def _field(layout: Layout, taxonomy: Taxonomy) -> tuple[str | None, float]:
+    """Keyword score per field: the subject (trích yếu, V/v) and the cited laws weigh most, passing mentions least.
+
+    A letter on petrol names wine and tobacco in passing: body hits count 1 each (at most 6), a hit in the title
+    or subject 8, a law or decree of the field cited in the body 4.
+    """
     head = _head(layout)
     body = layout.full_fold
     scores: dict[str, float] = {}
@@ -311,7 +372,8 @@ def _field(layout: Layout, taxonomy: Taxonomy) -> tuple[str | None, float]:
         for kw in fld.keywords:
             in_head, in_body = _count(kw, head), min(_count(kw, body), 6)
             named = 10 * _count("linh vuc " + kw, head) + 3 * _count("linh vuc " + kw, body)
-            score += 3 * in_head + named + in_body
+            score += 8 * in_head + named + in_body
+        score += 4 * sum(min(body.count(b), 2) for b in fld.bases)
         scores[fld.code] = score * fld.weight
     code = max(scores, key=lambda c: scores[c])
     total = sum(scores.values())

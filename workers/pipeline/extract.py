@@ -35,12 +35,31 @@ _MHS = re.compile(
 _LOOKALIKE = str.maketrans({"8": "B", "0": "O", "5": "S", "6": "G", "1": "I"})
 
 
+# Letters OCR confuses in the capitals of a symbol: C read as G or Œ (seal ink, blur), Đ as D, B as 8 ...
+_CONFUSABLE = {frozenset(p) for p in ("CG", "CŒ", "CE", "CO", "DĐ", "B8", "S5", "O0", "IL", "I1", "L1")}
+
+
+def _one_confusion(seg: str, known: str) -> bool:
+    """``seg`` is ``known`` with one letter confused, or with one letter doubled ("TTTr" for "TTr")."""
+    a, b = seg.upper(), known.upper()
+    if len(a) == len(b):
+        diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        return len(diff) == 1 and frozenset(diff[0]) in _CONFUSABLE
+    if len(a) == len(b) + 1 and len(b) >= 2:
+        return any(a[:i] + a[i + 1 :] == b and a[i] == a[i - 1] for i in range(1, len(a)))
+    return False
+
+
 def _known_symbol(seg: str, symbols: tuple[str, ...], lookalike: bool) -> str | None:
-    """The taxonomy spelling of a type symbol OCR'd as ``seg`` ("QD" -> "QĐ", "8C" -> "BC")."""
+    """The vocabulary spelling of a symbol OCR'd as ``seg`` ("QD" -> "QĐ", "8C" -> "BC", "GGNXD" -> "GCNXD")."""
     for cand in (seg, seg.translate(_LOOKALIKE)) if lookalike else (seg,):
         hits = {s for s in symbols if fold(s) == fold(cand)}
         if len(hits) == 1:
             return hits.pop()
+    if lookalike and len(seg) >= 2 and not any(fold(s) == fold(seg) for s in symbols):
+        near = {s for s in symbols if _one_confusion(seg, s)}
+        if len(near) == 1:
+            return near.pop()
     return None
 
 
@@ -53,9 +72,11 @@ def _unglue(sym: str, symbols: tuple[str, ...]) -> str:
     return f"{sym[: len(best)]}-{sym[len(best) :]}" if best else sym
 
 
-def _symbol_part(seg: str, symbols: tuple[str, ...], first: bool) -> tuple[str | None, bool]:
+def _symbol_part(
+    seg: str, symbols: tuple[str, ...], first: bool, units: tuple[str, ...] = ()
+) -> tuple[str | None, bool]:
     """One "-"-separated part of the symbol, repaired; and whether the symbol ends here."""
-    known = _known_symbol(seg, symbols, lookalike=first)
+    known = _known_symbol(seg, symbols, lookalike=first) or _known_symbol(seg, units, lookalike=True)
     if known:
         return known, False
     if sum(c.isupper() for c in seg) < max(1, len(seg) - 1) and not seg.isdigit():
@@ -66,10 +87,11 @@ def _symbol_part(seg: str, symbols: tuple[str, ...], first: bool) -> tuple[str |
     return ("QĐ" if seg.upper() == "QD" else seg), False
 
 
-def read_so_ky_hieu(raw: str, symbols: tuple[str, ...] = ()) -> str | None:
+def read_so_ky_hieu(raw: str, symbols: tuple[str, ...] = (), units: tuple[str, ...] = ()) -> str | None:
     """Normalize the text after "Số:" ("16 / GP - SCT", "l429/QD-UBND") to ``16/GP-SCT``.
 
-    ``symbols`` are the known type symbols (QĐ, TB ...) used to repair OCR'd symbols.
+    ``symbols`` are the known type symbols (QĐ, TB ...), ``units`` the known symbols of issuing bodies and
+    units (SCT, QLTM ...); a part one confused letter away from exactly one of them is read as that one.
     """
     text = re.sub(r"\s*([/\-–—])\s*", lambda m: "/" if m.group(1) == "/" else "-", raw.strip())
     text = re.sub(r"^([0-9OoIl|]+)\s(?=[0-9OoIl|]+/)", r"\1", text)
@@ -84,7 +106,7 @@ def read_so_ky_hieu(raw: str, symbols: tuple[str, ...] = ()) -> str | None:
         return None
     parts: list[str] = []
     for i, seg in enumerate(_unglue(m.group("sym"), symbols).split("-")):
-        fixed, last = _symbol_part(seg, symbols, first=i == 0)
+        fixed, last = _symbol_part(seg, symbols, i == 0, units)
         parts += [fixed] if fixed else []
         if last:
             break
@@ -99,7 +121,7 @@ def extract_so_ky_hieu(layout: Layout, taxonomy: Taxonomy) -> str | None:
     for i in order:
         line = layout.lines[i]
         m = so_label(line)
-        value = read_so_ky_hieu(line.text[m.end() :], taxonomy.symbols) if m else None
+        value = read_so_ky_hieu(line.text[m.end() :], taxonomy.symbols, taxonomy.issuers.unit_symbols) if m else None
         if value:
             return value
     return None
@@ -282,15 +304,35 @@ def _locality(level: str, place: str, layout: Layout) -> str:
     return f"{level} {body_spelling(layout, place) or title_words(place)}"
 
 
+def _closest_entity(layout: Layout, name: str, taxonomy: Taxonomy) -> str | None:
+    """The business named in the body whose name is closest to the (OCR-damaged) letterhead ``name``."""
+    key = re.sub(r"\W", "", fold(name))
+    best: tuple[float, str] | None = None
+    for line in layout.lines[layout.body_start :]:
+        start = entity_start(line.text, taxonomy)
+        found = _cut_name(line.text[start:]) if start is not None else None
+        if not found or is_upper(found):
+            continue
+        dist = edit_distance(key, re.sub(r"\W", "", fold(found))) / max(len(key), 1)
+        if dist <= 0.2 and (best is None or dist < best[0]):
+            best = (dist, found)
+    return best[1] if best else None
+
+
 def extract_co_quan_ban_hanh(layout: Layout, taxonomy: Taxonomy, applicant: str | None = None) -> str | None:
-    """Canonical issuing body from the header block ("Sở Công Thương tỉnh X"); else ``applicant``."""
-    header = [_expand(h, taxonomy) for h in layout.header]
+    """Canonical issuing body from the header block ("Sở Công Thương tỉnh X"); else ``applicant``.
+
+    A company letterhead names the company (spelled as the body spells it); a two-line header names the
+    issuing body of its second line qualified by the locality of the governing body on its first line.
+    """
+    # "CÔNG-TY": OCR joins words of a capitals line with a hyphen
+    header = [_expand(re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", h), taxonomy) for h in layout.header]
     if not header:
         return applicant
     groups = _groups(header, taxonomy)
     unit = groups[-1]
     if entity_start(unit, taxonomy) == 0:
-        return body_spelling(layout, unit, layout.body_start) or unit
+        return body_spelling(layout, unit, layout.body_start) or _closest_entity(layout, unit, taxonomy) or unit
     own = split_place(unit, taxonomy)
     if own and own[0]:
         return f"{_canon(own[0], layout, taxonomy)} {_locality(own[1], own[2], layout)}"

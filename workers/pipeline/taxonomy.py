@@ -51,6 +51,7 @@ class Field:
     name: str
     keywords: tuple[str, ...]  # folded
     weight: float = 1.0  # < 1 for catch-all fields that many documents mention in passing
+    bases: tuple[str, ...] = ()  # folded: the field's own laws and decrees, as cited ("87/2018/nđ-cp")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Issuers:
     unit_words: tuple[str, ...] = ()  # how the name of an issuing unit starts ("Sở", "Phòng", ...)
     entity_prefixes: tuple[str, ...] = ()  # as written
     keep_upper: frozenset[str] = frozenset()
+    unit_symbols: tuple[str, ...] = ()  # issuing bodies' and their units' parts of a số ký hiệu (SCT, QLTM ...)
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,8 @@ def _doc_type(entry: dict[str, Any]) -> DocType:
 
 def _field(entry: dict[str, Any]) -> Field:
     keywords = _folded(list(entry.get("keywords", [])))
-    return Field(_code(entry, "fields"), str(entry.get("name", "")), keywords, float(entry.get("weight", 1.0)))
+    bases = _folded(list(entry.get("bases", [])))
+    return Field(_code(entry, "fields"), str(entry.get("name", "")), keywords, float(entry.get("weight", 1.0)), bases)
 
 
 def _issuers(entry: dict[str, Any]) -> Issuers:
@@ -126,16 +129,14 @@ def _issuers(entry: dict[str, Any]) -> Issuers:
         unit_words=tuple(entry.get("unit_words", [])),
         entity_prefixes=tuple(entry.get("entity_prefixes", [])),
         keep_upper=frozenset(entry.get("keep_upper", [])),
+        unit_symbols=tuple(entry.get("unit_symbols", [])),
     )
 
 
 def parse_taxonomy(data: dict[str, Any], source: str = "<dict>") -> Taxonomy:
     """Build a :class:`Taxonomy` from parsed TOML. Raises ``ValueError`` on a malformed entry."""
     doc_types = tuple(_doc_type(e) for e in data.get("doc_types", []))
-    fields = tuple(
-        Field(_code(e, "fields"), str(e.get("name", "")), _folded(e.get("keywords", [])))
-        for e in data.get("fields", [])
-    )
+    fields = tuple(_field(e) for e in data.get("fields", []))
     if not doc_types or not fields:
         raise ValueError("needs at least one [[doc_types]] and one [[fields]] entry")
     known = {f.code for f in fields}
