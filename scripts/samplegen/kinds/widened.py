@@ -354,6 +354,7 @@ CV_HOA_CHAT = Kind(
     ),
     noi_nhan=("- Như trên;", "- Lưu: VT, QLHC."),
     signer=SignerSpec(("KT. CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG")),
+    trich_yeu="{vv}",
 )
 
 BAO_CAO_RUOU_HUYEN = Kind(
