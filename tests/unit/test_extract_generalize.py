@@ -167,3 +167,18 @@ Hà Thị Mến
 """
     result = analyze(text, TAX)
     assert (result.doc_type, result.field) == ("cong_van", "xang_dau")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("87/GOCN-SCT", "87/GCN-SCT"), ("811/SCT-QLUTM", "811/SCT-QLTM")])
+def test_ocr_symbols_with_a_speck_read_as_a_letter(raw: str, expected: str) -> None:
+    assert read_so_ky_hieu(raw, TAX.symbols, TAX.issuers.unit_symbols) == expected
+
+
+def test_garbled_governing_body_takes_its_locality_from_the_place_and_date() -> None:
+    text = (
+        "UBNDTỈNHNAMKHÊ ˆ. CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "SỞ CÔNG THƯƠNG Độc lập - Tự do - Hạnh phúc.\n"
+        "Số: 27/GP-SCT Nam Khê, ngày 14 tháng 5 năm 2024\n"
+        "GIẤY PHÉP BÁN LẺ SẢN PHẨM THUỐC LÁ\n" + BODY
+    )
+    assert analyze(text, TAX).co_quan_ban_hanh == "Sở Công Thương tỉnh Nam Khê"

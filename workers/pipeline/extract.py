@@ -11,7 +11,17 @@ import re
 from collections import Counter
 from datetime import date
 
-from workers.pipeline.classify import Layout, Line, edit_distance, is_upper, letters_fold, loose, so_label, strip_junk
+from workers.pipeline.classify import (
+    Layout,
+    Line,
+    edit_distance,
+    is_upper,
+    letters_fold,
+    loose,
+    place_date_start,
+    so_label,
+    strip_junk,
+)
 from workers.pipeline.taxonomy import Taxonomy
 from workers.pipeline.vndate import DateMatch, add_months, add_years, find_dates, to_int
 from workers.textnorm import fold, squash
@@ -46,7 +56,8 @@ def _one_confusion(seg: str, known: str) -> bool:
         diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
         return len(diff) == 1 and frozenset(diff[0]) in _CONFUSABLE
     if len(a) == len(b) + 1 and len(b) >= 2:
-        return any(a[:i] + a[i + 1 :] == b and a[i] == a[i - 1] for i in range(1, len(a)))
+        # one letter read twice ("TTTr"), or one speck read as a letter in a longer symbol ("GOCN", "QLUTM")
+        return any(a[:i] + a[i + 1 :] == b and (a[i] == a[i - 1] or len(b) >= 3) for i in range(1, len(a)))
     return False
 
 
@@ -340,7 +351,31 @@ def extract_co_quan_ban_hanh(layout: Layout, taxonomy: Taxonomy, applicant: str 
     territorial = parent and squash(fold(_expand(parent[0], taxonomy))) in taxonomy.issuers.territorial
     if parent and territorial:
         return f"{_canon(unit, layout, taxonomy)} {_locality(parent[1], parent[2], layout)}"
+    level = _garbled_level(groups[-2], taxonomy) if len(groups) > 1 and not parent else None
+    place = _place_of_date(layout) if level else None
+    if level and place:  # "UBNDTỈNHHÀTĨNH" over "SỞ CÔNG THƯƠNG": the place of "Hà Tĩnh, ngày ..." names it
+        return f"{_canon(unit, layout, taxonomy)} {level} {place}"
     return _canon(unit, layout, taxonomy)
+
+
+def _garbled_level(parent: str, taxonomy: Taxonomy) -> str | None:
+    """The administrative level named in a governing-body line whose spaces or letters OCR lost."""
+    glued = re.sub(r"[^a-z]", "", letters_fold(parent))
+    if not re.match(r"[a-z]{0,2}(?:bnd|ban\s?nhan\s?dan|banhandan)", glued):
+        return None
+    hits = [(glued.find(re.sub(r"\W", "", fold(lv))), lv) for lv in taxonomy.issuers.levels]
+    found = sorted((i, -len(lv), lv) for i, lv in hits if i > 0)
+    return found[0][2] if found else None
+
+
+def _place_of_date(layout: Layout) -> str | None:
+    """The place of the "<Place>, ngày ..." line in the header."""
+    for line in layout.lines[:8]:
+        start = place_date_start(line.text)
+        if start is not None:
+            place = line.text[start:].split(",", 1)[0].strip()
+            return place if 1 <= len(place.split()) <= 4 else None
+    return None
 
 
 # ------------------------------------------------------------------------------------ chủ thể ------
