@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import metrics
 from .commands import print_json
 from .context import Context
 from .errors import ConfigError, NotFoundError, SohoaError, TransientError, describe
@@ -288,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         args.settings = load_settings(args.cluster)
+        metrics.configure(args.settings)
         code = int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"sohoa: cấu hình / configuration: {exc}", file=sys.stderr)

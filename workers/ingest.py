@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import metrics
 from .clock import now_iso
 from .context import Context, original_key
 from .errors import PermanentError, describe
@@ -89,6 +90,14 @@ def ingest_file(
     uploader: str | None = None,
 ) -> Uploaded:
     """Store one file and queue it. ``filename`` is kept only as a display name."""
+    uploaded, size = _ingest_file(ctx, path, filename, batch, dossier, uploader)
+    metrics.uploaded(uploaded.status, size)
+    return uploaded
+
+
+def _ingest_file(
+    ctx: Context, path: Path, filename: str, batch: str, dossier: str | None, uploader: str | None
+) -> tuple[Uploaded, int]:
     doc_id, size = sha256_file(path)
     display = Path(filename).name[:255] or "unnamed"
     existing = ctx.index.get(doc_id)
@@ -100,7 +109,7 @@ def ingest_file(
         # Same bytes again: join the batch, keep the first name and results.
         batches = list(dict.fromkeys([*(existing.get("batches") or []), batch]))
         ctx.index.upsert(doc_id, {"batches": batches})
-        return Uploaded(doc_id, display, "duplicate")
+        return Uploaded(doc_id, display, "duplicate"), size
     code, message = _precheck(path, size, ctx.settings.limits.max_bytes)
     record = {**base, "uploaded_at": now_iso(), "uploader": uploader, "attempts": 0}
     if code:
@@ -108,7 +117,7 @@ def ingest_file(
         ctx.index.upsert(doc_id, record)
         store_meta(ctx, doc_id, record)
         log.info("rejected at upload", doc_id=doc_id, batch=batch, filename=display, code=code)
-        return Uploaded(doc_id, display, "rejected", code)
+        return Uploaded(doc_id, display, "rejected", code), size
     key = original_key(doc_id)
     if not ctx.store.exists(key):
         ctx.store.put_file(key, path, "application/octet-stream", sha256=doc_id)
@@ -120,7 +129,7 @@ def ingest_file(
     # Only now is the upload acknowledged: its event is durable. (A worker may already have moved the
     # record on, hence only the flag is written.)
     ctx.index.upsert(doc_id, {"published": True})
-    return Uploaded(doc_id, display, "queued")
+    return Uploaded(doc_id, display, "queued"), size
 
 
 def ingest_paths(

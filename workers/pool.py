@@ -15,7 +15,12 @@ import os
 import signal
 import threading
 
+from . import metrics
+from .errors import SohoaError
+from .health import serve_worker_http
 from .logs import get_logger
+from .ports import Bus
+from .registry import open_bus
 from .settings import Settings
 from .worker import run_worker
 
@@ -67,6 +72,7 @@ def _child(settings: Settings, drain: bool, parent: int) -> None:
 def run_pool(settings: Settings, processes: int, *, drain: bool = False) -> int:
     """Run ``processes`` workers sharing the bus until they end (``drain``) or are stopped; returns how
     many exited with an error. With one process the worker runs in this process."""
+    _serve_http(settings)
     if processes <= 1:
         stop = threading.Event()
         if threading.current_thread() is threading.main_thread():
@@ -101,7 +107,27 @@ def run_pool(settings: Settings, processes: int, *, drain: bool = False) -> int:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+    for child in children:
+        if child.pid is not None:
+            metrics.process_exited(child.pid)
     return sum(1 for c in children if c.exitcode not in (0, -signal.SIGTERM, 143))
+
+
+def _serve_http(settings: Settings) -> None:
+    """The workers' ``/metrics`` and health on ``settings.worker_http_port``, when it is set."""
+    if not settings.worker_http_port:
+        return
+    bus: list[Bus] = []
+
+    def backlog() -> dict[str, dict[int, int]]:
+        try:
+            if not bus:
+                bus.append(open_bus(settings))
+            return {settings.topic_uploaded: bus[0].lag(settings.topic_uploaded)}
+        except SohoaError:  # the bus is down: the scrape still returns the workers' own metrics
+            return {}
+
+    serve_worker_http(settings, lambda: metrics.exposition(backlog))
 
 
 def start_pool_process(settings: Settings, processes: int) -> multiprocessing.process.BaseProcess:

@@ -41,6 +41,10 @@ class Bus(Protocol):
     def pending(self, topic: str) -> int:
         """Messages of ``topic`` not yet acknowledged by this group (queued or in flight)."""
 
+    def lag(self, topic: str) -> dict[int, int]:
+        """Messages not yet acked on each partition of ``topic`` (their sum is :meth:`pending`)."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     retry_delay: float = Field(1.0, description="first wait before retrying a document after a transient error, s")
     outage_backoff_max: float = Field(30.0, description="longest wait between tries while a backend is down, s")
 
+    # Worker metrics and health over HTTP (0: off); bind 0.0.0.0 in a container so the kubelet reaches it
+    worker_http_port: int = 0
+    worker_http_host: str = "127.0.0.1"
+
     # API
     host: str = "127.0.0.1"
     port: int = 8000

@@ -30,10 +30,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import metrics
 from .clock import now_iso
 from .context import Context, derived_key, original_key
 from .errors import PermanentError, SohoaError, TransientError, describe
 from .events import FileFailed, FileProcessed, FileUploaded, MessageRejected, decode, encode
+from .health import Heartbeat
 from .logs import bound, get_logger
 from .pipeline.process import ProgressFn, process
 from .ports import Message
@@ -43,9 +45,11 @@ from .settings import Settings
 log = get_logger(__name__)
 
 
-def _keepalive(ctx: Context, message: Message, done: threading.Event) -> None:
-    interval = max(1.0, ctx.settings.lease_seconds / 3)
+def _keepalive(ctx: Context, message: Message, done: threading.Event, heartbeat: Heartbeat | None) -> None:
+    interval = max(1.0, min(ctx.settings.lease_seconds / 3, 10.0))
     while not done.wait(interval):
+        if heartbeat is not None:
+            heartbeat.beat()
         try:
             ctx.bus.keepalive(message)
         except SohoaError:
@@ -65,7 +69,7 @@ class Outcome:
     """The event's batch and file name, for the outcome line."""
 
 
-def handle(ctx: Context, message: Message) -> str:
+def handle(ctx: Context, message: Message, heartbeat: Heartbeat | None = None) -> str:
     """Process one bus message to its outcome; returns ``indexed``, ``failed``, ``skipped`` or ``retry``.
 
     Exactly one INFO line (``event="document"``) tells the outcome, with the ids bound to every line
@@ -77,7 +81,7 @@ def handle(ctx: Context, message: Message) -> str:
     result = Outcome("interrupted")  # until known otherwise: the process is being stopped or killed
     with bound(doc_id=message.key or None, topic=message.topic, deliveries=message.deliveries):
         try:
-            result = _handle(ctx, message)
+            result = _handle(ctx, message, heartbeat)
         except TransientError as exc:
             result = Outcome("retry", "transient")
             _release_quietly(ctx, message)
@@ -95,6 +99,15 @@ def handle(ctx: Context, message: Message) -> str:
                 stages=result.stages or None,
                 **result.ids,
             )
+            if result.outcome in ("indexed", "failed"):
+                metrics.document_done(
+                    result.outcome,
+                    result.code,
+                    time.monotonic() - started,
+                    result.stages,
+                    result.pages or 0,
+                    result.pages_ocr or 0,
+                )
     return result.outcome
 
 
@@ -104,7 +117,7 @@ def _release_quietly(ctx: Context, message: Message) -> None:
         ctx.bus.release(message)
 
 
-def _handle(ctx: Context, message: Message) -> Outcome:
+def _handle(ctx: Context, message: Message, heartbeat: Heartbeat | None) -> Outcome:
     try:
         event = decode(message.value)
     except ValidationError as exc:
@@ -116,12 +129,12 @@ def _handle(ctx: Context, message: Message) -> Outcome:
         return Outcome("skipped")
     ids = {"doc_id": event.doc_id, "batch": event.batch, "filename": event.filename}
     with bound(**ids):
-        outcome = _handle_upload(ctx, message, event)
+        outcome = _handle_upload(ctx, message, event, heartbeat)
     outcome.ids = ids
     return outcome
 
 
-def _handle_upload(ctx: Context, message: Message, event: FileUploaded) -> Outcome:
+def _handle_upload(ctx: Context, message: Message, event: FileUploaded, heartbeat: Heartbeat | None) -> Outcome:
     """The crash rule counts only deliveries that *died* mid-processing: a record still ``processing``
     when its message comes again. Deliveries that met only transient errors put the record back to
     ``queued`` and do not count."""
@@ -150,7 +163,7 @@ def _handle_upload(ctx: Context, message: Message, event: FileUploaded) -> Outco
     start |= _upload_fields(event, record)
     ctx.index.upsert(event.doc_id, start)
     done = threading.Event()
-    beat = threading.Thread(target=_keepalive, args=(ctx, message, done), daemon=True)
+    beat = threading.Thread(target=_keepalive, args=(ctx, message, done, heartbeat), daemon=True)
     beat.start()
     try:
         outcome = _run_with_retries(ctx, event, attempts)
@@ -321,9 +334,10 @@ class _Backoff:
         self.failures = 0
 
 
-def _open(settings: Settings, stop: threading.Event, backoff: _Backoff) -> Context | None:
+def _open(settings: Settings, stop: threading.Event, backoff: _Backoff, heartbeat: Heartbeat) -> Context | None:
     """The backends, waiting out an outage at start-up (None when stopped while waiting)."""
     while not stop.is_set():
+        heartbeat.beat(ready=False)
         try:
             return Context.open(settings)
         except TransientError as exc:
@@ -341,24 +355,36 @@ def run_worker(settings: Settings, *, drain: bool = False, stop: threading.Event
     """
     stop = stop or threading.Event()
     backoff = _Backoff(0.5, settings.outage_backoff_max)
-    ctx = _open(settings, stop, backoff)
-    if ctx is None:
-        return 0
+    heartbeat = Heartbeat(settings)
+    try:
+        ctx = _open(settings, stop, backoff, heartbeat)
+        if ctx is None:
+            return 0
+        with ctx:
+            return _loop(ctx, settings, drain, stop, backoff, heartbeat)
+    finally:
+        heartbeat.remove()
+
+
+def _loop(
+    ctx: Context, settings: Settings, drain: bool, stop: threading.Event, backoff: _Backoff, heartbeat: Heartbeat
+) -> int:
     handled = 0
-    with ctx:
-        while not stop.is_set():
-            try:
-                message = ctx.bus.receive(settings.topic_uploaded, timeout=1.0)
-                if message is None:
-                    if drain and ctx.bus.pending(settings.topic_uploaded) == 0:
-                        break
-                    continue
-                handled += 1
-                if handle(ctx, message) == "retry":
-                    raise TransientError("a backend stayed unavailable through every retry of a document")
-                backoff.reset()
-            except TransientError as exc:
-                delay = backoff.next()
-                log.warning("backend unavailable; waiting", error=str(exc), retry_in=round(delay, 1))
-                stop.wait(delay)
+    while not stop.is_set():
+        try:
+            message = ctx.bus.receive(settings.topic_uploaded, timeout=1.0)
+            heartbeat.beat(ready=True)
+            if message is None:
+                if drain and ctx.bus.pending(settings.topic_uploaded) == 0:
+                    break
+                continue
+            handled += 1
+            if handle(ctx, message, heartbeat) == "retry":
+                raise TransientError("a backend stayed unavailable through every retry of a document")
+            backoff.reset()
+        except TransientError as exc:
+            heartbeat.beat(ready=False)
+            delay = backoff.next()
+            log.warning("backend unavailable; waiting", error=str(exc), retry_in=round(delay, 1))
+            stop.wait(delay)
     return handled

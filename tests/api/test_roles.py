@@ -63,6 +63,9 @@ LEAST_ROLE: dict[tuple[str, str], str | None] = {
     ("GET", "/api/v1/audit"): "admin",
     # API: public
     ("GET", "/api/v1/health"): PUBLIC,
+    ("GET", "/api/v1/health/live"): PUBLIC,
+    ("GET", "/api/v1/health/ready"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/oauth2-redirect"): PUBLIC,

@@ -181,6 +181,8 @@ def test_pending_counts_queued_and_in_flight_until_acked(backend: Backend) -> No
     assert bus.pending(backend.topic) == 3  # in flight still counts
     bus.ack(message)
     assert bus.pending(backend.topic) == 2
+    lag = bus.lag(backend.topic)  # per partition, adding up to pending
+    assert sum(lag.values()) == 2 and all(isinstance(p, int) and n >= 0 for p, n in lag.items())
     for _ in range(2):
         bus.ack(receive_within(bus, backend.topic))
     assert bus.pending(backend.topic) == 0

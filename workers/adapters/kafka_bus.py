@@ -298,6 +298,10 @@ class KafkaBus:
     def pending(self, topic: str) -> int:
         """Consumer lag of the group on ``topic``: sum over partitions of end offset - committed offset
         (the earliest retained offset where the group never committed). 0 when everything is acked."""
+        return sum(self.lag(topic).values())
+
+    def lag(self, topic: str) -> dict[int, int]:
+        """The group's lag on each partition of ``topic`` (see :meth:`pending`)."""
         with _translate(f"read the lag of {topic}"):
             described = self._admin.describe_topics([topic])
             partitions = [
@@ -307,20 +311,20 @@ class KafkaBus:
                 for p in t.get("partitions") or []
             ]
             if not partitions:
-                return 0
+                return {}
             ends = self._admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in partitions})
             committed = self._admin.list_group_offsets({self._group: partitions}).get(self._group, {})
             starts: dict[TopicPartition, Any] = {}
             never = [tp for tp in partitions if _offset(committed.get(tp)) is None]
             if never:
                 starts = self._admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in never})
-            lag = 0
+            lags: dict[int, int] = {}
             for tp in partitions:
                 position = _offset(committed.get(tp))
                 if position is None:
                     position = starts[tp].offset
-                lag += max(0, ends[tp].offset - position)
-            return lag
+                lags[tp.partition] = max(0, ends[tp].offset - position)
+            return lags
 
     def close(self) -> None:
         """Leave the group without committing anything (unacked records go to the next owner)."""

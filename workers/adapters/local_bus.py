@@ -152,5 +152,9 @@ class LocalBus:
             row = self._db.execute("SELECT count(*) FROM messages WHERE topic = ?", (topic,)).fetchone()
         return int(row[0])
 
+    def lag(self, topic: str) -> dict[int, int]:
+        """One partition: the embedded queue is a single ordered table."""
+        return {0: self.pending(topic)}
+
     def close(self) -> None:
         self._db.close()

@@ -18,9 +18,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from .. import metrics
 from ..settings import Settings
 from .deps import Backends
 from .handlers import install_error_handlers
+from .observe import RequestMetrics
 from .routes import ROUTERS
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ DESCRIPTION = (
 
 def create_app(settings: Settings, *, web: bool = True) -> FastAPI:
     """The app on ``settings``; its backends open when it starts and close when it stops."""
+    metrics.configure(settings)
     backends = Backends(settings)
 
     @asynccontextmanager
@@ -52,6 +55,7 @@ def create_app(settings: Settings, *, web: bool = True) -> FastAPI:
         app.include_router(router)
     if web:
         _mount_web(app)
+    app.add_middleware(RequestMetrics)
     return app
 
 

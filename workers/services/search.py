@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from .. import metrics
 from ..context import Context
 from ..errors import PermanentError
 from ..ports import Hit, SearchQuery, SearchResult
@@ -54,7 +56,10 @@ def build_query(
 
 def search(ctx: Context, query: SearchQuery) -> SearchResult:
     """Run ``query`` on the index (hits, total and facet counts)."""
-    return ctx.index.search(query)
+    started = time.monotonic()
+    result = ctx.index.search(query)
+    metrics.search_done(time.monotonic() - started)
+    return result
 
 
 def hit_view(hit: Hit) -> dict[str, Any]:

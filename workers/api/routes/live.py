@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from ... import metrics
 from ...services.batches import batch_summary, check_access
 from ..deps import DB, Ctx, Operator
 
@@ -34,6 +35,14 @@ async def batch_events(batch_id: str, request: Request, who: Operator, ctx: Ctx,
     first = await run_in_threadpool(batch_summary, ctx, batch_id)  # 404 before streaming starts
 
     async def stream() -> AsyncIterator[str]:
+        metrics.sse_streams(+1)
+        try:
+            async for chunk in _events():
+                yield chunk
+        finally:
+            metrics.sse_streams(-1)
+
+    async def _events() -> AsyncIterator[str]:
         summary: dict[str, Any] | None = first
         last, quiet_since = "", time.monotonic()
         ends = time.monotonic() + STREAM_SECONDS
