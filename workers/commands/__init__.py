@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "workers.commands.maintenance",
     "workers.commands.register",
     "workers.commands.users",
+    "workers.commands.backup",
 )
 
 
