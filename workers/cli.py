@@ -26,6 +26,14 @@ from .settings import Settings
 log = logging.getLogger("workers")
 
 
+def available_cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def load_settings(cluster: bool = False) -> Settings:
     """The one Settings of this run: ``SOHOA_*`` variables, with ``--cluster`` choosing the cluster profile."""
     try:
@@ -70,7 +78,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from .pool import run_pool
 
     settings: Settings = args.settings
-    processes = args.processes or 1
+    processes = args.processes or available_cores()
     bad = run_pool(settings, processes, drain=args.drain)
     return 1 if bad else 0
 
@@ -199,7 +207,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
     host = args.host or settings.host
     port = args.port or settings.port
-    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    workers = args.workers if args.workers is not None else available_cores()
     # The pool dies with this process even when the server's signal handling ends it abruptly
     # (uvicorn re-raises SIGTERM after its own shutdown, which skips any ``finally`` here).
     pool = start_pool_process(settings, workers) if workers > 0 else None
@@ -235,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="process queued files")
     p.add_argument("--drain", action="store_true", help="exit when the queue is empty")
-    p.add_argument("-j", "--processes", type=int, default=0, help="worker processes (default 1)")
+    p.add_argument("-j", "--processes", type=int, default=0, help="worker processes (default: one per core)")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("status", help="state of each file")
