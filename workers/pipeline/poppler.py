@@ -12,14 +12,15 @@ All functions run in the caller's thread and may be called from several threads 
 from __future__ import annotations
 
 import re
-import resource
 import subprocess
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from workers.errors import ConfigError, PermanentError, input_error
+from workers.errors import PermanentError, input_error
+
+from .bounded import run_bounded
 
 _PAGE_SIZE_RE = re.compile(r"^Page\s+(\d+)\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts", re.MULTILINE)
 _PAGE_ROT_RE = re.compile(r"^Page\s+(\d+)\s+rot:\s+(\d+)", re.MULTILINE)
@@ -53,11 +54,6 @@ class PageImage:
     count: int  # raster images and masks on the page (the largest one included)
 
 
-def _limit_memory(limit_bytes: int) -> None:
-    # Runs in the child between fork and exec: keep it trivial (no imports, no logging).
-    resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
-
-
 def _run(
     args: Sequence[str],
     *,
@@ -65,42 +61,13 @@ def _run(
     memory_mb: int,
     cancel: threading.Event | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run a poppler tool; kill it on timeout or when ``cancel`` is set. Returns the finished process.
-
-    Raises ``subprocess.TimeoutExpired`` (after killing the process), ``InterruptedError`` when cancelled,
-    ``ConfigError`` when the tool is not installed.
-    """
-    limit = memory_mb * 1024 * 1024
-    try:
-        proc = subprocess.Popen(
-            list(args),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            preexec_fn=lambda: _limit_memory(limit),
-        )
-    except FileNotFoundError as exc:
-        raise ConfigError(
-            f"Không tìm thấy {args[0]} (poppler-utils). Cài bằng: apt-get install poppler-utils. ({args[0]} not found.)"
-        ) from exc
-    waited = 0.0
-    step = 0.25 if cancel is not None else timeout
-    try:
-        while True:
-            try:
-                out, err = proc.communicate(timeout=min(step, max(0.01, timeout - waited)))
-                break
-            except subprocess.TimeoutExpired:
-                waited += step
-                if waited >= timeout:
-                    raise
-                if cancel is not None and cancel.is_set():
-                    raise InterruptedError(args[0]) from None
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    return subprocess.CompletedProcess(list(args), proc.returncode, out, err)
+    """Run a poppler tool (:func:`.bounded.run_bounded`). Raises ``subprocess.TimeoutExpired``,
+    ``InterruptedError`` when cancelled, ``ConfigError`` when the tool is not installed."""
+    missing = (
+        f"Không tìm thấy {args[0]} (poppler-utils). Cài bằng: apt-get install poppler-utils. ({args[0]} not found.)"
+    )
+    done = run_bounded(args, timeout=timeout, memory_mb=memory_mb, missing=missing, cancel=cancel)
+    return subprocess.CompletedProcess(list(args), done.returncode, done.stdout, done.stderr)
 
 
 def _stderr(proc: subprocess.CompletedProcess[bytes]) -> str:

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import subprocess
 import threading
-import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from workers.errors import ConfigError, TransientError, input_error
+
+from .bounded import run_bounded
 
 BINARY = "tesseract"
 
@@ -83,11 +83,6 @@ def _environment() -> dict[str, str]:
 _ENV = _environment()
 
 
-def _limit_memory(limit_bytes: int) -> None:
-    # Runs in the child between fork and exec: keep it trivial (no imports, no logging).
-    resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
-
-
 def _run(
     args: Sequence[str],
     *,
@@ -100,43 +95,20 @@ def _run(
     Raises ``page_timeout`` after ``timeout`` seconds, ``InterruptedError`` when ``cancel`` is set,
     ``ConfigError`` when the binary is missing.
     """
-    limit = memory_mb * 1024 * 1024
-    start = time.monotonic()
+    missing = (
+        "Không tìm thấy tesseract. Cài bằng: apt-get install tesseract-ocr tesseract-ocr-vie. (tesseract not found.)"
+    )
     try:
-        proc = subprocess.Popen(
-            [BINARY, *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_ENV,
-            preexec_fn=lambda: _limit_memory(limit),
+        done = run_bounded(
+            [BINARY, *args], timeout=timeout, memory_mb=memory_mb, missing=missing, cancel=cancel, env=_ENV
         )
-    except FileNotFoundError as exc:
-        raise ConfigError(
-            "Không tìm thấy tesseract. Cài bằng: apt-get install tesseract-ocr tesseract-ocr-vie. "
-            "(tesseract not found.)"
-        ) from exc
-    deadline = start + timeout
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            try:
-                out, err = proc.communicate(timeout=max(0.01, min(0.25, left)))
-                break
-            except subprocess.TimeoutExpired:
-                if time.monotonic() >= deadline:
-                    raise input_error("page_timeout", f"Tesseract > {timeout:g}s") from None
-                if cancel is not None and cancel.is_set():
-                    raise InterruptedError("tesseract cancelled") from None
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+    except subprocess.TimeoutExpired:
+        raise input_error("page_timeout", f"Tesseract > {timeout:g}s") from None
     return (
-        proc.returncode,
-        out.decode("utf-8", "replace"),
-        err.decode("utf-8", "replace"),
-        time.monotonic() - start,
+        done.returncode,
+        done.stdout.decode("utf-8", "replace"),
+        done.stderr.decode("utf-8", "replace"),
+        done.seconds,
     )
 
 
