@@ -278,20 +278,9 @@ def _shear_columns(a: np.ndarray, t: float, fill: int) -> np.ndarray:
 
 
 def _shear_rows(a: np.ndarray, t: float, fill: int) -> np.ndarray:
-    """Shift row y horizontally by round((y - cy) * t) pixels (positive = left)."""
-    h, w = a.shape[:2]
-    shifts = np.round((np.arange(h) - h / 2) * t).astype(np.int64)
-    out = np.full_like(a, fill)
-    edges = np.flatnonzero(np.diff(shifts)) + 1
-    for y0, y1 in zip(np.r_[0, edges], np.r_[edges, h], strict=True):
-        d = int(shifts[y0])
-        if abs(d) >= w:
-            continue
-        if d >= 0:
-            out[y0:y1, : w - d] = a[y0:y1, d:]
-        else:
-            out[y0:y1, -d:] = a[y0:y1, : w + d]
-    return out
+    """Shift row y horizontally by round((y - cy) * t) pixels (positive = left): the column shear of the
+    transposed image."""
+    return np.ascontiguousarray(_shear_columns(a.swapaxes(0, 1), t, fill).swapaxes(0, 1))
 
 
 def deskew(im: Image.Image, angle: float, fill: int = 255) -> Image.Image:
