@@ -60,13 +60,20 @@ def _run(
     timeout: float,
     memory_mb: int,
     cancel: threading.Event | None = None,
+    page: int | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run a poppler tool (:func:`.bounded.run_bounded`). Raises ``subprocess.TimeoutExpired``,
-    ``InterruptedError`` when cancelled, ``ConfigError`` when the tool is not installed."""
+    """Run a poppler tool (:func:`.bounded.run_bounded`). Raises ``page_timeout`` (working on ``page``) or
+    ``pdf_timeout`` (the whole file) after ``timeout`` seconds, ``InterruptedError`` when cancelled,
+    ``ConfigError`` when the tool is not installed."""
     missing = (
         f"Không tìm thấy {args[0]} (poppler-utils). Cài bằng: apt-get install poppler-utils. ({args[0]} not found.)"
     )
-    done = run_bounded(args, timeout=timeout, memory_mb=memory_mb, missing=missing, cancel=cancel)
+    try:
+        done = run_bounded(args, timeout=timeout, memory_mb=memory_mb, missing=missing, cancel=cancel)
+    except subprocess.TimeoutExpired as exc:
+        if page is None:
+            raise input_error("pdf_timeout", f"{args[0]} > {timeout:g}s") from exc
+        raise input_error("page_timeout", f"{args[0]}, trang {page}, > {timeout:g}s") from exc
     return subprocess.CompletedProcess(list(args), done.returncode, done.stdout, done.stderr)
 
 
@@ -91,10 +98,7 @@ def pdf_info(path: Path, *, timeout: float, memory_mb: int, max_pages: int) -> P
     """
     # -l beyond the last page is clamped by pdfinfo: one call gives the count and every page's size.
     args = ["pdfinfo", "-f", "1", "-l", str(max_pages + 1), str(path)]
-    try:
-        proc = _run(args, timeout=timeout, memory_mb=memory_mb)
-    except subprocess.TimeoutExpired as exc:
-        raise input_error("pdf_timeout", f"pdfinfo > {timeout:g}s") from exc
+    proc = _run(args, timeout=timeout, memory_mb=memory_mb)
     if proc.returncode != 0:
         raise _open_error(proc)
     text = proc.stdout.decode("utf-8", "replace")
@@ -132,10 +136,7 @@ def text_layers(path: Path, pages: int, *, timeout: float, memory_mb: int) -> li
     Raises ``corrupt_file`` or ``pdf_timeout``.
     """
     args = ["pdftotext", "-layout", "-enc", "UTF-8", "-f", "1", "-l", str(pages), str(path), "-"]
-    try:
-        proc = _run(args, timeout=timeout, memory_mb=memory_mb)
-    except subprocess.TimeoutExpired as exc:
-        raise input_error("pdf_timeout", f"pdftotext > {timeout:g}s") from exc
+    proc = _run(args, timeout=timeout, memory_mb=memory_mb)
     if proc.returncode != 0:
         raise _open_error(proc)
     chunks = proc.stdout.decode("utf-8", "replace").split("\f")
@@ -152,10 +153,7 @@ def page_images(path: Path, pages: int, *, timeout: float, memory_mb: int) -> di
     ``pdf_timeout``.
     """
     args = ["pdfimages", "-list", "-f", "1", "-l", str(pages), str(path)]
-    try:
-        proc = _run(args, timeout=timeout, memory_mb=memory_mb)
-    except subprocess.TimeoutExpired as exc:
-        raise input_error("pdf_timeout", f"pdfimages > {timeout:g}s") from exc
+    proc = _run(args, timeout=timeout, memory_mb=memory_mb)
     if proc.returncode != 0:
         raise _open_error(proc)
     best: dict[int, PageImage] = {}
@@ -204,10 +202,7 @@ def extract_image(
     ``page_timeout``.
     """
     args = ["pdfimages", "-j", "-f", str(page), "-l", str(page), str(path), str(out_prefix)]
-    try:
-        proc = _run(args, timeout=timeout, memory_mb=memory_mb, cancel=cancel)
-    except subprocess.TimeoutExpired as exc:
-        raise input_error("page_timeout", f"pdfimages, trang {page}, > {timeout:g}s") from exc
+    proc = _run(args, timeout=timeout, memory_mb=memory_mb, cancel=cancel, page=page)
     written = sorted(out_prefix.parent.glob(f"{out_prefix.name}-*"))
     if proc.returncode != 0 or not written or written[0].stat().st_size == 0:
         raise _open_error(proc)
@@ -234,10 +229,7 @@ def rasterize(
     if gray:
         args.append("-gray")
     args += [str(path), str(out_base)]
-    try:
-        proc = _run(args, timeout=timeout, memory_mb=memory_mb, cancel=cancel)
-    except subprocess.TimeoutExpired as exc:
-        raise input_error("page_timeout", f"pdftoppm, trang {page}, > {timeout:g}s") from exc
+    proc = _run(args, timeout=timeout, memory_mb=memory_mb, cancel=cancel, page=page)
     out = Path(f"{out_base}.{'pgm' if gray else 'ppm'}")
     if proc.returncode != 0 or not out.exists() or out.stat().st_size == 0:
         raise _open_error(proc)
