@@ -3,17 +3,13 @@
 A register entry is *valid on D* when ``ngay_ban_hanh <= D`` and (no ``hieu_luc_den`` or
 ``hieu_luc_den >= D``); it is *digitized* when at least one indexed document is linked to it.
 
-Linking (:func:`match_documents`) is by số ký hiệu + ngày ban hành, tolerant of OCR errors:
-
-1. a staff link (``register link`` / ``unlink``) always wins;
-2. exact: same normalized số ký hiệu (:func:`workers.register.symbol_key`) and same date;
-3. else the same number (and year part) and date, symbol within one edit, if only one entry fits;
-4. else the same normalized số ký hiệu, date differing in a single digit, if only one entry fits.
-
-Applications, receipts and minutes never link; the document type is otherwise not required (a
-misclassified licence still counts). When documents that read *differently* claim one entry, exact
-readings win and the others are left unlinked; competing inexact readings are all left unlinked (staff
-decide with ``register link``). Second scans (same reading) all link and the entry counts once.
+Linking is :func:`workers.linking.match_documents` (re-exported here): a staff link (``register link`` /
+``unlink``) always wins; else an exact reading (normalized số ký hiệu + ngày ban hành); else a repaired
+reading, scored against the register on the number, symbol, date, chủ thể, type and field, when exactly
+one entry fits well (the rules, and who may hold an entry, are in that module). Applications, receipts
+and minutes never link; the document type is otherwise not required (a misclassified licence still
+counts). Second scans all link and the entry counts once. The report's ``links`` counts the linked
+documents by how: ``exact``, ``repaired`` or ``confirmed`` (a staff link).
 """
 
 from __future__ import annotations
@@ -21,123 +17,25 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from .context import Context
+from .linking import Match as Match  # re-exported: the coverage API of old
+from .linking import RegisterIndex, suggestions
+from .linking import match_documents as match_documents
 from .records import taxonomy_names
-from .register import (
-    COLUMNS,
-    NON_RESULT_TYPES,
-    SymbolKey,
-    entry_id,
-    load_links,
-    load_register,
-    parse_iso_date,
-    symbol_key,
-)
+from .register import COLUMNS, NON_RESULT_TYPES, entry_id, load_links, load_register, parse_iso_date
 
 # Types of the documents a TTHC result is issued as; unlinked ones are listed as "unmatched".
 RESULT_TYPES = ("giay_phep", "quyet_dinh", "cong_van")
 EXPIRING_DAYS = 90
 
 
-@dataclass(frozen=True)
-class Match:
-    """``doc_id`` is the result ``entry_id``; ``how`` is one of manual, exact, symbol, date."""
-
-    doc_id: str
-    entry_id: str
-    how: str
-
-
 def is_valid(entry: dict[str, Any], day: str) -> bool:
     """The validity rule on ISO day ``day`` (both ends inclusive; empty end = no end)."""
     end = entry.get("hieu_luc_den")
     return bool(entry["ngay_ban_hanh"] <= day and (not end or end >= day))
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by exactly one insertion, deletion or substitution."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
-
-
-def _one_digit_off(a: str, b: str) -> bool:
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
-
-
-class _Register:
-    """Register entries indexed for matching."""
-
-    def __init__(self, entries: list[dict[str, Any]]) -> None:
-        self.by_key: dict[SymbolKey, list[tuple[str, str]]] = defaultdict(list)
-        self.by_number: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
-        for e in entries:
-            key = symbol_key(e["so_ky_hieu"])
-            if key is None:
-                continue
-            ident = entry_id(e["so_ky_hieu"], e["ngay_ban_hanh"])
-            self.by_key[key].append((e["ngay_ban_hanh"], ident))
-            self.by_number[(key.number, key.year, e["ngay_ban_hanh"])].append((key.symbol, ident))
-
-    def find(self, key: SymbolKey, day: str) -> tuple[str, str] | None:
-        """``(how, entry_id)`` of the one entry a reading fits, or None (none, or ambiguous)."""
-        same_key = self.by_key.get(key, [])
-        exact = [ident for d, ident in same_key if d == day]
-        if exact:
-            return "exact", exact[0]
-        near = [
-            ident for sym, ident in self.by_number.get((key.number, key.year, day), []) if _one_edit(sym, key.symbol)
-        ]
-        if near:
-            return ("symbol", near[0]) if len(near) == 1 else None
-        off = [ident for d, ident in same_key if _one_digit_off(d, day)]
-        return ("date", off[0]) if len(off) == 1 else None
-
-
-def match_documents(
-    records: Iterable[dict[str, Any]], entries: list[dict[str, Any]], links: dict[str, dict[str, Any]]
-) -> dict[str, Match]:
-    """Which indexed document is which register entry (see the module docstring for the rules)."""
-    register = _Register(entries)
-    known = {entry_id(e["so_ky_hieu"], e["ngay_ban_hanh"]) for e in entries}
-    matches: dict[str, Match] = {}
-    claims: dict[str, list[tuple[str, tuple[SymbolKey, str], str]]] = defaultdict(list)
-    for record in records:
-        doc_id = record["doc_id"]
-        if record.get("state") != "indexed" or record.get("doc_type") in NON_RESULT_TYPES:
-            continue
-        manual = links.get(doc_id)
-        if manual is not None:
-            if manual.get("entry_id") in known:
-                matches[doc_id] = Match(doc_id, manual["entry_id"], "manual")
-            continue
-        key = symbol_key(record.get("so_ky_hieu"))
-        day = record.get("ngay_ban_hanh")
-        if key is None or not day:
-            continue
-        found = register.find(key, day)
-        if found:
-            claims[found[1]].append((found[0], (key, day), doc_id))
-    for ident, claimed in claims.items():
-        exact = [c for c in claimed if c[0] == "exact"]
-        if exact:
-            keep = exact
-        elif len({reading for _how, reading, _doc in claimed}) == 1:
-            keep = claimed
-        else:
-            continue  # different inexact readings of one entry: which is the result is for staff to say
-        for how, _reading, doc_id in keep:
-            matches[doc_id] = Match(doc_id, ident, how)
-    return matches
 
 
 def _rate(digitized: int, valid: int) -> float:
@@ -214,7 +112,43 @@ def compute_coverage(
         "missing": missing,
         "expiring": expiring,
         "unmatched": unmatched,
+        "links": link_counts(matches.values()),
     }
+
+
+def link_counts(matches: Iterable[Match]) -> dict[str, int]:
+    """Linked documents by how: ``exact``, ``repaired`` (OCR repaired against the register) and
+    ``confirmed`` (set by staff)."""
+    counts = {"exact": 0, "repaired": 0, "confirmed": 0}
+    for m in matches:
+        counts["confirmed" if m.how == "manual" else m.how] += 1
+    return counts
+
+
+def wants_link(record: dict[str, Any], links: dict[str, dict[str, Any]]) -> bool:
+    """Whether an unlinked indexed document should be offered register entries: a result (or a licence,
+    decision or letter, which may be one), and staff have not said it is none."""
+    if record.get("state") != "indexed" or record.get("doc_type") in NON_RESULT_TYPES or record["doc_id"] in links:
+        return False
+    return record.get("doc_type") in RESULT_TYPES or looks_like_result(record)
+
+
+def link_suggestions(
+    records: Iterable[dict[str, Any]], entries: list[dict[str, Any]], links: dict[str, dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Candidate entries (best first, with score and reasons) for each result document left unlinked;
+    documents without a candidate are left out. ``records`` is read once."""
+    records = list(records)
+    matches = match_documents(records, entries, links)
+    index = RegisterIndex(entries)
+    taken = {m.entry_id for m in matches.values()}
+    out = {}
+    for record in records:
+        if record["doc_id"] not in matches and wants_link(record, links):
+            found = suggestions(record, index, taken)
+            if found:
+                out[record["doc_id"]] = found
+    return out
 
 
 def parse_as_of(value: str | None) -> date:

@@ -106,8 +106,10 @@ def test_report_shape_and_figures() -> None:
         "missing",
         "expiring",
         "unmatched",
+        "links",
     ]
     assert (report["as_of"], report["valid"], report["digitized"], report["rate"]) == ("2024-09-24", 4, 2, 0.5)
+    assert report["links"] == {"exact": 3, "repaired": 0, "confirmed": 0}  # documents, expired results too
     assert report["by_field"] == {
         "khi": {"valid": 2, "digitized": 1, "rate": 0.5},
         "ruou": {"valid": 2, "digitized": 1, "rate": 0.5},
@@ -213,12 +215,13 @@ def test_second_scan_counts_once() -> None:
     records = [
         doc("scan1", "33/GCN-SCT", "2021-10-15"),
         doc("scan2", "33 / GCN - SCT", "2021-10-15"),
-        doc("scan3", "33/GCN-5CT", "2021-10-15"),  # same noisy reading twice: both link
+        doc("scan3", "33/GCN-5CT", "2021-10-15"),  # S read as 5: the same số ký hiệu after repair
         doc("scan4", "33/GCN-5CT", "2021-10-15"),
     ]
-    assert set(linked(records, entries)) == {"scan1", "scan2"}
+    assert set(linked(records, entries)) == {"scan1", "scan2", "scan3", "scan4"}  # duplicate scans all link
     report = compute_coverage(entries, records, {}, D)
     assert (report["valid"], report["digitized"], report["rate"]) == (2, 1, 0.5)
+    assert report["links"] == {"exact": 2, "repaired": 2, "confirmed": 0} and report["unmatched"] == []
     noisy_only = compute_coverage(entries, records[2:], {}, D)
     assert noisy_only["digitized"] == 1 and noisy_only["unmatched"] == []
 

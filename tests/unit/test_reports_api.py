@@ -113,6 +113,7 @@ def test_coverage_json(client: TestClient) -> None:
         "missing",
         "expiring",
         "unmatched",
+        "links",
     ]
     # valid: 15/GP, 324/QĐ, 27/GP, 28/GP (01/2021 expired); digitized: 15/GP (two scans, once) and 324/QĐ
     assert (report["as_of"], report["valid"], report["digitized"], report["rate"]) == ("2024-09-24", 4, 2, 0.5)
@@ -120,6 +121,7 @@ def test_coverage_json(client: TestClient) -> None:
     assert [e["so_ky_hieu"] for e in report["missing"]] == ["27/GP-SCT", "28/GP-SCT"]  # the application does not count
     assert [e["so_ky_hieu"] for e in report["expiring"]] == ["27/GP-SCT"]
     assert [u["doc_id"] for u in report["unmatched"]] == ["d-district"]
+    assert report["links"] == {"exact": 4, "repaired": 0, "confirmed": 0}
     assert client.get("/api/v1/reports/coverage", params={"as_of": "24/09/2024"}).status_code == 422
     assert client.get("/api/v1/reports/coverage", params={"as_of": "2024-02-30"}).status_code == 400
     assert client.get("/api/v1/reports/coverage").json()["as_of"]  # today
