@@ -57,8 +57,12 @@ def processed_fields(result: Processed, low_confidence: float, review_confidence
         "ocr_confidence": confidence,
         "low_confidence": low,
         "page_info": [
-            {"n": p.number, "source": p.source, "confidence": p.confidence, "rotation": p.rotation} for p in read.pages
+            {"n": p.number, "source": p.source, "confidence": p.confidence, "rotation": p.rotation, "note": p.note}
+            for p in read.pages
         ],
+        # A scan with no text at all (a blank or photographed page, a scan of the wrong side) is done,
+        # but a person should look at it: it goes to the review queue with this flag.
+        "no_text": not read.text.strip(),
         "text": read.text,
         "seconds": result.seconds,
         "error_code": None,
@@ -69,7 +73,7 @@ def processed_fields(result: Processed, low_confidence: float, review_confidence
     fields.update(data)
     fields["doc_type_name"] = extra.get("doc_type_name") or doc_type_name(analysis.doc_type)
     fields["machine"] = {k: data.get(k) for k in METADATA_FIELDS}
-    fields["review"] = bool(low or analysis.doc_type_confidence < review_confidence)
+    fields["review"] = bool(low or fields["no_text"] or analysis.doc_type_confidence < review_confidence)
     return fields
 
 

@@ -252,11 +252,44 @@ def test_page_over_the_pixel_limit_fails(tmp_path: Path) -> None:
         assert err.value.code == "page_too_large"
 
 
-def test_pdf_page_over_the_pixel_limit_fails_before_rendering(tmp_path: Path) -> None:
+def test_a_large_format_pdf_page_is_read_at_the_resolution_that_fits_and_the_rest_is_kept(
+    tmp_path: Path, page_image: Image.Image
+) -> None:
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    title = Image.new("L", (3000, 300), 255)  # the drawing's title block, scanned at 100 ppi
+    font = ImageFont.truetype(str(_font_file()), 110)
+    ImageDraw.Draw(title).text((60, 80), "BAN VE MAT BANG KHO XANG DAU", font=font, fill=0)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    size = (page_image.width / 200 * 72, page_image.height / 200 * 72)
+    c.setPageSize(size)
+    c.drawImage(ImageReader(page_image.convert("RGB")), 0, 0, *size)  # an ordinary scanned page
+    c.showPage()
+    c.setPageSize((30 * 72, 42 * 72))  # a 30 x 42 inch drawing, no text layer
+    c.drawImage(ImageReader(title.convert("RGB")), 0, 42 * 72 - 5 * 72, 30 * 72, 3 * 72)
+    c.rect(72, 72, 1000, 1000)
+    c.showPage()
+    c.save()
+    path = tmp_path / "drawing.pdf"
+    path.write_bytes(buf.getvalue())
+    # read at 100 dpi the big page would be 3000 x 4200 px: more than the limit; 79 dpi fits
+    settings = make_settings(tmp_path / "home", limits=Limits(max_pixels=8_000_000))
+    result = _read(path, tmp_path, settings)
+    assert [p.source for p in result.pages] == ["ocr", "ocr"]
+    assert overlap(" ".join(_lines()), result.pages[0].text) >= 0.8  # the ordinary page is read
+    big = result.pages[1]
+    assert big.note == "downscaled" and big.width_px * big.height_px <= 8_000_000
+    assert overlap("BAN VE MAT BANG KHO XANG DAU", big.text) >= 0.8
+    assert result.pages[0].note is None
+
+
+def test_a_page_too_large_even_at_the_lowest_resolution_still_fails(tmp_path: Path) -> None:
     from reportlab.pdfgen import canvas
 
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(20 * 72, 20 * 72))  # 20 x 20 inch, no text layer
+    c = canvas.Canvas(buf, pagesize=(200 * 72, 200 * 72))  # 200 x 200 inch, no text layer
     c.rect(72, 72, 100, 100)
     c.showPage()
     c.save()
@@ -268,16 +301,76 @@ def test_pdf_page_over_the_pixel_limit_fails_before_rendering(tmp_path: Path) ->
     assert err.value.code == "page_too_large"
 
 
-def test_encrypted_pdf_fails(tmp_path: Path, settings: Settings) -> None:
-    for user_password in ("", "secret"):
-        writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes([DIGITAL_LINES])))
-        writer.encrypt(user_password=user_password, owner_password="owner")
-        path = tmp_path / f"locked{len(user_password)}.pdf"
-        with path.open("wb") as fh:
-            writer.write(fh)
+def test_a_low_resolution_page_is_not_upsampled_past_the_pixel_limit(tmp_path: Path) -> None:
+    # 100 dpi scan: OCR would upsample it to 200 dpi (4x the pixels); the limit allows the page but not that
+    page = render_page(_lines(), dpi=100, size_in=(20, 14))  # 2000 x 1400 = 2.8 Mpx
+    path = png_file(page, tmp_path / "low.png", dpi=100)
+    settings = make_settings(tmp_path / "home", limits=Limits(max_pixels=3_000_000))
+    made: list[int] = []
+    real_clean = ocr.prepare.clean
+
+    def spy(im: Image.Image, dpi: int, target_dpi: int | None = None) -> tuple[Image.Image, int]:
+        out = real_clean(im, dpi, target_dpi)
+        made.append(out[0].width * out[0].height)
+        return out
+
+    ocr.prepare.clean = spy  # type: ignore[assignment]
+    try:
+        result = _read(path, tmp_path, settings)
+    finally:
+        ocr.prepare.clean = real_clean  # type: ignore[assignment]
+    assert made and max(made) <= 3_000_000
+    assert result.pages[0].source == "ocr"
+
+
+def test_a_truncated_multipage_tiff_is_corrupt_not_internal(tmp_path: Path, page_image: Image.Image) -> None:
+    buf = io.BytesIO()
+    frames = [page_image, page_image.rotate(1, fillcolor=255), page_image]
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:], compression="tiff_lzw")
+    data = buf.getvalue()
+    for cut in (len(data) // 3, len(data) - 200):
+        path = tmp_path / f"cut{cut}.tif"
+        path.write_bytes(data[:cut])
         with pytest.raises(PermanentError) as err:
-            _read(path, tmp_path, settings)
-        assert err.value.code == "encrypted_pdf"
+            _read(path, tmp_path, make_settings(tmp_path / "home"))
+        assert err.value.code == "corrupt_file", cut
+        assert str(tmp_path) not in err.value.message  # no worker path in what the operator sees
+
+
+def test_a_pdf_with_only_an_owner_password_is_read_and_a_user_password_is_refused(
+    tmp_path: Path, settings: Settings
+) -> None:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes([DIGITAL_LINES])))
+    writer.encrypt(user_password="", owner_password="owner")  # no copying, no printing: opens freely
+    restricted = tmp_path / "restricted.pdf"
+    with restricted.open("wb") as fh:
+        writer.write(fh)
+    result = _read(restricted, tmp_path, settings)
+    assert overlap(" ".join(DIGITAL_LINES), result.text) >= 0.9 and result.pages[0].source == "text_layer"
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes([DIGITAL_LINES])))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as fh:
+        writer.write(fh)
+    with pytest.raises(PermanentError) as err:
+        _read(locked, tmp_path, settings)
+    assert err.value.code == "encrypted_pdf"
+
+
+def test_an_owner_password_scan_gets_a_searchable_copy(
+    tmp_path: Path, settings: Settings, page_image: Image.Image
+) -> None:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes([DIGITAL_LINES, page_image])))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
+    path = tmp_path / "mixed-restricted.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    result = _read(path, tmp_path, settings)
+    assert [p.source for p in result.pages] == ["text_layer", "ocr"]
+    assert result.searchable_pdf is not None
+    copy = PdfReader(result.searchable_pdf)
+    assert not copy.is_encrypted and len(copy.pages) == 2
 
 
 def test_truncated_files_are_corrupt(tmp_path: Path, settings: Settings, page_image: Image.Image) -> None:
@@ -401,3 +494,18 @@ def test_reading_order_joins_side_by_side_columns_and_drops_noise() -> None:
     text, conf = tesseract.page_text(words)
     assert text == "UBND TỈNH CỘNG HÒA\nNoi"
     assert conf == 95.0
+
+
+def test_a_one_pixel_image_is_a_blank_page_and_a_scan_without_text_goes_to_review(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from workers.pipeline.process import Processed
+    from workers.pipeline.types import Analysis
+    from workers.records import processed_fields
+
+    path = png_file(Image.new("L", (1, 1), 255), tmp_path / "dot.png")
+    result = _read(path, tmp_path, settings)
+    assert [(p.text, p.note) for p in result.pages] == [("", "blank")]
+    assert result.searchable_pdf is not None and result.searchable_pdf.exists()
+    fields = processed_fields(Processed(read=result, analysis=Analysis(), seconds=0.1), settings.low_confidence)
+    assert fields["state"] == "indexed" and fields["no_text"] is True and fields["review"] is True

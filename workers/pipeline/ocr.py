@@ -23,7 +23,9 @@ processes are killed before the error propagates.
 from __future__ import annotations
 
 import logging
+import math
 import shutil
+import struct
 import tempfile
 import threading
 import time
@@ -56,6 +58,13 @@ the rotated page's text is kept only if its confidence is higher than the origin
 
 SEARCHABLE_PDF = "searchable.pdf"
 
+MIN_PAGE_PIXELS = 8
+"""A page narrower or shorter than this many pixels holds no text (Tesseract refuses it): it is blank."""
+
+MIN_FIT_DPI = 50
+"""A page larger than the pixel limit is read at the resolution that fits, down to this; below it the
+text would be too small to read and the page fails with ``page_too_large``."""
+
 
 @dataclass(frozen=True)
 class _Job:
@@ -66,6 +75,7 @@ class _Job:
     pdf_dpi: int = 0  # PDF: resolution to read the page at
     pdf_extract: bool = False  # PDF: the page is one full-page image, extract it as it is stored
     pdf_gray: bool = True  # PDF: render in grey (no colour image on the page)
+    downscaled: bool = False  # read below the usual resolution to stay within the pixel limit
 
 
 @dataclass
@@ -158,6 +168,7 @@ def _plan_pdf(ctx: _Ctx) -> tuple[dict[int, _Done], list[_Job]]:
         return fixed, []
     images = poppler.page_images(ctx.path, info.pages, timeout=limits.pdf_seconds, memory_mb=memory)
     jobs = []
+    downscaled: set[int] = set()
     for n in todo:
         img = images.get(n)
         if img is None and _meaningful(texts[n - 1], min_alnum=1):
@@ -169,28 +180,46 @@ def _plan_pdf(ctx: _Ctx) -> tuple[dict[int, _Done], list[_Job]]:
         else:
             dpi = max(72, min(round(img.ppi), ctx.settings.ocr_dpi))
             gray = not img.color
-            # One image filling the page, drawn upright: what a scanner writes. Extracting it is ~10x
-            # cheaper than rendering and loses nothing.
+            # One image filling the page, drawn upright and stored as plain grey/colour/bilevel pixels:
+            # what a scanner writes. Extracting it is ~10x cheaper than rendering and loses nothing.
             fits = abs(img.size_pt[0] - page_w) < 0.03 * page_w and abs(img.size_pt[1] - page_h) < 0.03 * page_h
-            extract = img.count == 1 and fits and round(img.ppi) <= ctx.settings.ocr_dpi * 2
+            extract = (
+                img.count == 1
+                and fits
+                and img.plain
+                and round(img.ppi) <= ctx.settings.ocr_dpi * 2
+                and img.width * img.height <= limits.max_pixels
+            )
             if extract:
-                _check_pixels(img.width * img.height, limits.max_pixels, n)
                 dpi = round(img.ppi)
-        if not (img is not None and extract):
-            _check_pixels(info.pixels(n, dpi), limits.max_pixels, n)
-        jobs.append(_Job(number=n, pdf_dpi=dpi, pdf_extract=extract, pdf_gray=gray))
+        if not extract and info.pixels(n, dpi) > limits.max_pixels:
+            # A large-format page (a map, a poster, an A0 drawing) is read at the resolution that fits
+            # the pixel limit instead of failing the whole file; the page is flagged.
+            fitted = _fit_dpi(page_w, page_h, limits.max_pixels)
+            if fitted < MIN_FIT_DPI:
+                _check_pixels(info.pixels(n, dpi), limits.max_pixels, n)
+            dpi = fitted
+            downscaled.add(n)
+        jobs.append(_Job(number=n, pdf_dpi=dpi, pdf_extract=extract, pdf_gray=gray, downscaled=n in downscaled))
     return fixed, jobs
 
 
 def _plan_image(ctx: _Ctx) -> list[_Job]:
     limits = ctx.settings.limits
-    with _open_image(ctx.path) as im:
-        frames = getattr(im, "n_frames", 1) if ctx.kind == "tiff" else 1
-        if frames > limits.max_pages:
-            raise input_error("too_many_pages", f"{frames} > {limits.max_pages}")
-        for i in range(frames):
-            im.seek(i)
-            _check_pixels(im.width * im.height, limits.max_pixels, i + 1)
+    with _open_image(ctx.path) as im, warnings.catch_warnings():
+        # Pillow only warns when a TIFF's tags run past the end of the file; such a file is truncated.
+        # (Planning runs once per document, before the OCR threads start: the filter is not shared.)
+        warnings.filterwarnings("error", message=".*[Tt]runcated.*")
+        try:
+            # Counting and visiting frames reads the file: a truncated TIFF fails here, not later.
+            frames = getattr(im, "n_frames", 1) if ctx.kind == "tiff" else 1
+            if frames > limits.max_pages:
+                raise input_error("too_many_pages", f"{frames} > {limits.max_pages}")
+            for i in range(frames):
+                im.seek(i)
+                _check_pixels(im.width * im.height, limits.max_pixels, i + 1)
+        except (*_UNREADABLE, UserWarning) as exc:
+            raise input_error("corrupt_file", str(exc)[:200]) from exc
     return [_Job(number=i + 1, frame=i) for i in range(frames)]
 
 
@@ -211,6 +240,16 @@ def _clean_layer_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# What Pillow raises on a damaged file: truncated data (OSError, EOFError), broken headers (SyntaxError,
+# ValueError) and tags that contradict each other (TypeError "Missing dimensions", struct.error).
+_UNREADABLE = (OSError, SyntaxError, ValueError, EOFError, TypeError, struct.error)
+
+
+def _fit_dpi(width_pt: float, height_pt: float, limit: int) -> int:
+    """The highest whole dpi at which a page of this size in points stays within ``limit`` pixels."""
+    return int(math.sqrt(limit / max(1.0, (width_pt / 72) * (height_pt / 72))))
+
+
 def _check_pixels(pixels: int, limit: int, number: int) -> None:
     if pixels > limit:
         raise input_error("page_too_large", f"trang {number}: {pixels:,} > {limit:,} pixel")
@@ -223,7 +262,7 @@ def _open_image(path: Path) -> Image.Image:
             return Image.open(path)
     except Image.DecompressionBombError as exc:
         raise input_error("page_too_large", str(exc)[:200]) from exc
-    except (OSError, SyntaxError, ValueError) as exc:  # UnidentifiedImageError is an OSError
+    except _UNREADABLE as exc:  # UnidentifiedImageError is an OSError
         raise input_error("corrupt_file", str(exc)[:200]) from exc
 
 
@@ -262,7 +301,9 @@ def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
     base = ctx.scratch / f"p{job.number:04d}"
     loaded = _load_page(ctx, job, base)
     original, dpi = loaded.image, loaded.dpi
-    bw, bw_dpi = prepare.clean(original, dpi)
+    if min(original.size) < MIN_PAGE_PIXELS:
+        return _blank_page(job, original, dpi, loaded, base, started)
+    bw, bw_dpi = prepare.clean(original, dpi, _ocr_target(original, dpi, limits.max_pixels))
     layout = prepare.measure_geometry(bw, bw_dpi)
 
     def run(rotation: int) -> tuple[prepare.Prepared, tesseract.OcrOutput]:
@@ -313,6 +354,7 @@ def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
         height_px=original.height,
         dpi=dpi,
         seconds=round(time.monotonic() - started, 3),
+        note="downscaled" if job.downscaled else None,
     )
     base.with_suffix(".pbm").unlink(missing_ok=True)
     log.debug(
@@ -322,6 +364,33 @@ def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
         image=scan, rotation=rotation, skew=prepared.skew, text_pdf=text_pdf_path if out.pdf else None
     )
     return _Done(page, part)
+
+
+def _blank_page(job: _Job, original: Image.Image, dpi: int, loaded: _Loaded, base: Path, started: float) -> _Done:
+    """A page too small to hold a line of text (a 1 x 1 px placeholder, a sliver): blank, not corrupt."""
+    scan = loaded.stored or pdfout.encode(
+        original.convert("L"), max(dpi, 1), base.with_name(base.name + "-scan"), quality=loaded.quality
+    )
+    page = PageText(
+        number=job.number,
+        text="",
+        source="ocr",
+        width_px=original.width,
+        height_px=original.height,
+        dpi=dpi,
+        seconds=round(time.monotonic() - started, 3),
+        note="blank",
+    )
+    return _Done(page, pdfout.PagePart(image=scan))
+
+
+def _ocr_target(image: Image.Image, dpi: int, limit: int) -> int:
+    """The resolution to OCR at: :func:`prepare.ocr_dpi`, unless upsampling to it would make an image
+    larger than the pixel limit (every image the worker makes stays within it); then no upsampling."""
+    target = prepare.ocr_dpi(dpi)
+    if target > dpi > 0 and image.width * image.height * (target / dpi) ** 2 > limit:
+        return dpi
+    return target
 
 
 def _orientation(ctx: _Ctx, image: Image.Image, dpi: int, base: Path) -> int:
@@ -402,7 +471,7 @@ def _decode(path: Path, frame: int) -> Image.Image:
         im.load()
     except Image.DecompressionBombError as exc:
         raise input_error("page_too_large", str(exc)[:200]) from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except _UNREADABLE as exc:
         raise input_error("corrupt_file", str(exc)[:200]) from exc
     return im
 

@@ -134,6 +134,8 @@ def assemble(parts: Sequence[PagePart], out: Path, *, source_pdf: Path | None = 
     """
     writer = PdfWriter()
     source = PdfReader(source_pdf) if source_pdf is not None else None
+    if source is not None and source.is_encrypted:
+        source.decrypt("")  # owner password only (a user password was refused when the file was read)
     for part in parts:
         if part.source_page is not None:
             if source is None:

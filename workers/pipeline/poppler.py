@@ -52,6 +52,7 @@ class PageImage:
     area_pt: float  # area the image covers on the page, square points
     size_pt: tuple[float, float]  # width and height it covers, points (unrotated)
     count: int  # raster images and masks on the page (the largest one included)
+    plain: bool = True  # stored as grey, RGB, ICC-based or indexed pixels (not CMYK, Lab, DeviceN ...)
 
 
 def _run(
@@ -92,8 +93,8 @@ def _open_error(proc: subprocess.CompletedProcess[bytes]) -> PermanentError:
 def pdf_info(path: Path, *, timeout: float, memory_mb: int, max_pages: int) -> PdfInfo:
     """Page count and page sizes of the PDF at ``path``.
 
-    Raises ``encrypted_pdf`` for any encrypted PDF (even one that opens without a password: the
-    searchable copy could not keep its protection), ``corrupt_file`` when poppler cannot open it or it
+    Raises ``encrypted_pdf`` for a PDF that needs a password to open (one with only an owner password is
+    read; its searchable copy does not keep the restrictions), ``corrupt_file`` when poppler cannot open it or it
     has no page tree, ``too_many_pages`` above ``max_pages``, ``no_pages`` for 0 pages, ``pdf_timeout``.
     """
     # -l beyond the last page is clamped by pdfinfo: one call gives the count and every page's size.
@@ -107,8 +108,9 @@ def pdf_info(path: Path, *, timeout: float, memory_mb: int, max_pages: int) -> P
         for k, _, v in (ln.partition(":") for ln in text.splitlines())
         if v and not k.startswith("Page ")
     )
-    if fields.get("Encrypted", "no").startswith("yes"):
-        raise input_error("encrypted_pdf")
+    # An encrypted PDF that opened without a password has only an owner password (no copying, no
+    # printing...): e-office systems send such files every day. It is read like any other; only a user
+    # password (pdfinfo cannot open the file: see _open_error) is a reason to refuse.
     try:
         pages = int(fields["Pages"])
     except (KeyError, ValueError) as exc:
@@ -143,6 +145,9 @@ def text_layers(path: Path, pages: int, *, timeout: float, memory_mb: int) -> li
     # pdftotext ends every page with a form feed, so there is one empty chunk after the last page.
     chunks = chunks[:pages] + [""] * max(0, pages - len(chunks))
     return chunks
+
+
+_PLAIN_COLOR = frozenset({"gray", "rgb", "icc", "index"})
 
 
 def page_images(path: Path, pages: int, *, timeout: float, memory_mb: int) -> dict[int, PageImage]:
@@ -183,6 +188,9 @@ def page_images(path: Path, pages: int, *, timeout: float, memory_mb: int) -> di
                 area_pt=size[0] * size[1],
                 size_pt=size,
                 count=0,
+                # Other colour spaces (CMYK, Lab, Separation, DeviceN) come out of extraction raw:
+                # negative or scrambled. Those pages are rendered instead.
+                plain=f[5] in _PLAIN_COLOR,
             )
     return {n: PageImage(**{**img.__dict__, "count": counts.get(n, 1)}) for n, img in best.items()}
 

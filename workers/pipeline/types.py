@@ -23,6 +23,7 @@ class PageText:
     height_px: int = 0
     dpi: int = 0
     seconds: float = 0.0
+    note: str | None = None  # e.g. "downscaled": read below the usual resolution to stay within the pixel limit
 
 
 @dataclass
@@ -67,6 +68,8 @@ class Analysis:
     hieu_luc_den: str | None = None  # ISO YYYY-MM-DD
     chu_the: str | None = None
     ma_ho_so: str | None = None
+    doc_type_source: str = "rules"  # who decided doc_type: "rules" or "model" (learned from corrections)
+    field_source: str = "rules"  # who decided field: "rules" or "model"
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
