@@ -249,7 +249,7 @@ class ElasticIndex:
     def upsert(self, doc_id: str, fields: dict[str, Any]) -> None:
         """Read-modify-write with optimistic concurrency (``if_seq_no``), retried on conflicts; the
         alias is (re)created first if another process dropped the index meanwhile."""
-        with _translate(f"index {doc_id[:12]}"):
+        with _translate(f"index {doc_id}"):
             self._ensure_once()
             for _attempt in range(_CONFLICT_RETRIES):
                 try:
@@ -263,7 +263,7 @@ class ElasticIndex:
                     if not self._missing_index(exc):
                         raise
                     self.ensure()
-            raise TransientError(f"index record {doc_id[:12]} kept changing under concurrent writers")
+            raise TransientError(f"index record {doc_id} kept changing under concurrent writers")
 
     def _upsert_once(self, doc_id: str, fields: dict[str, Any]) -> None:
         found = self._es.options(ignore_status=404).get(index=self.alias, id=doc_id, source_includes=["record"])
@@ -295,7 +295,7 @@ class ElasticIndex:
     # -- reads ----------------------------------------------------------------------------------------
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
-        with _translate(f"read {doc_id[:12]}"):
+        with _translate(f"read {doc_id}"):
             found = self._es.options(ignore_status=404).get(index=self.alias, id=doc_id, source_includes=["record"])
         body = found.body
         return body["_source"]["record"] if body.get("found") else None
