@@ -116,3 +116,33 @@ def test_a_backend_outage_is_a_503_that_says_what_to_do_without_internal_address
     assert body["code"] == "transient"
     assert "thử lại" in body["message"] and "try again" in body["message"]
     assert "127.0.0.1" not in body["message"] and "9200" not in body["message"]
+
+
+def test_review_offers_register_link_candidates_confirmed_in_one_click(world: World) -> None:
+    from workers.register import import_register
+
+    header = "so_ky_hieu,loai,ngay_ban_hanh,hieu_luc_den,chu_the,linh_vuc\n"
+    rows = "12/GP-SCT,Giấy phép bán lẻ rượu,2023-03-05,,Cửa hàng Hoa Mai,ruou\n"
+    rows += "12/GP-SCT,Giấy phép bán lẻ rượu,2023-03-25,,Cửa hàng Hoa Mai,ruou\n"
+    import_register(world.ctx, (header + rows).encode(), "register.csv")
+    staff = world.as_role("staff")
+    queue = world.client.get("/api/v1/review", headers=staff).json()
+    item = next(i for i in queue["items"] if i["doc_id"] == world.doc)  # read 15/03: one digit off either way
+    assert [c["register_key"] for c in item["link_candidates"]] == ["12/GP-SCT|2023-03-05", "12/GP-SCT|2023-03-25"]
+    assert (
+        item["link_candidates"][0]["score"] == 0.7 and "ngày lệch một chữ số" in item["link_candidates"][0]["reasons"]
+    )
+    assert all(i["link_candidates"] == [] for i in queue["items"] if i["doc_id"] != world.doc)
+
+    page = world.client.get("/review", headers=staff)
+    assert page.status_code == 200 and "Xác nhận liên kết" in page.text
+    assert f'data-doc="{world.doc}" data-key="12/GP-SCT|2023-03-25"' in page.text and "onclick" not in page.text
+
+    body = {"doc_id": world.doc, "register_key": "12/GP-SCT|2023-03-25", "by": "staff"}
+    assert world.client.post("/api/v1/register/links", headers=staff, json=body).status_code == 201
+    item = next(
+        i for i in world.client.get("/api/v1/review", headers=staff).json()["items"] if i["doc_id"] == world.doc
+    )
+    assert item["reason"] == "low_confidence" and item["link_candidates"] == []
+    report = world.client.get("/api/v1/reports/coverage", headers=staff, params={"as_of": "2024-09-24"}).json()
+    assert report["links"] == {"exact": 0, "repaired": 0, "confirmed": 1}

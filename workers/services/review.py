@@ -1,8 +1,11 @@
 """The review queue: documents that need a person, in upload order, and confirming the machine's values.
 
 A document needs review when it ``failed``, or is indexed with ``review`` set: ``low_confidence`` when
-the OCR confidence is low, else ``uncertain`` (type or field). Confirming is a correction that keeps every
-current value, so reprocessing keeps them too, and clears ``review``.
+the OCR confidence is low, else ``uncertain`` (type or field), or - reason ``link`` - when it is a result
+document that no register entry is linked to but some entries fit in part. Every item carries
+``link_candidates``: those entries, best first, with ``score`` (0..1) and ``reasons``; staff confirm one
+with the link endpoint (``register_key``). Confirming values is a correction that keeps every current
+value, so reprocessing keeps them too, and clears ``review``.
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from typing import Any
 
 from ..context import Context
 from ..corrections import correct
+from ..coverage import link_suggestions
 from ..errors import PermanentError
 from ..records import CORRECTABLE, dump_view, get_record
+from ..register import load_links, load_register
 
-REASONS = ("failed", "low_confidence", "uncertain")
+REASONS = ("failed", "low_confidence", "uncertain", "link")
 _ONE_BY_ONE = ("low_confidence", "uncertain")  # failed files need a retry or a new scan, not a reading
 
 
@@ -28,12 +33,23 @@ def review_reason(record: dict[str, Any]) -> str | None:
 
 
 def review_queue(ctx: Context, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
-    """(total, page) of records to review, in index order, each with its ``reason``."""
+    """(total, page) of records to review, in index order, each with its ``reason`` and ``link_candidates``.
+
+    Reads the index once; register entries are looked up by key, not scanned.
+    """
+    views = [
+        dump_view(record, text=False) | {"reason": review_reason(record), "uploaded_at": record.get("uploaded_at")}
+        for record in ctx.index.scan()
+    ]
+    entries = load_register(ctx)
+    suggested = link_suggestions(views, entries, load_links(ctx)) if entries else {}
     items = []
-    for record in ctx.index.scan():
-        reason = review_reason(record)
-        if reason:
-            items.append(dump_view(record, text=False) | {"reason": reason, "uploaded_at": record.get("uploaded_at")})
+    for view in views:
+        candidates = suggested.get(view["doc_id"], [])
+        if view["reason"] is None and candidates:
+            view["reason"] = "link"
+        if view["reason"]:
+            items.append(view | {"link_candidates": candidates})
     return len(items), items[offset : offset + limit]
 
 

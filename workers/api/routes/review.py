@@ -18,7 +18,9 @@ router = APIRouter(prefix="/api/v1", tags=["documents"])
 def get_review(
     who: Staff, ctx: Ctx, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
 ) -> dict[str, Any]:
-    """Documents waiting for a person: failed, low OCR confidence, or uncertain type. (staff)"""
+    """Documents waiting for a person: failed, low OCR confidence, uncertain type, or a result document
+    not linked to the register (reason ``link``). Each item has ``link_candidates``: register entries, best
+    first, with ``score`` and ``reasons``; confirm one with ``POST /register/links``. (staff)"""
     total, items = review.review_queue(ctx, limit, offset)
     return {"total": total, "items": items}
 

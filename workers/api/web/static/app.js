@@ -353,3 +353,27 @@ document.addEventListener("click", (event) => {
 
 if (document.body.dataset.page === "upload") uploadPage();
 if (document.body.dataset.page === "batch") batchPage();
+
+/* ----------------------------------------------------------------- review: confirm a register link */
+
+function reviewPage(section) {
+  section.addEventListener("click", async (event) => {
+    const button = event.target.closest("button.link-confirm");
+    if (!button) return;
+    const row = button.closest("tr.link-suggestions");
+    const buttons = row.querySelectorAll("button.link-confirm");
+    for (const b of buttons) b.disabled = true;
+    try {
+      const link = await api("POST", "/api/v1/register/links",
+        { doc_id: button.dataset.doc, register_key: button.dataset.key, by: section.dataset.by || "web" });
+      row.querySelector("td").replaceChildren(
+        el("span", { class: "badge ok", text: "Đã liên kết" }), " ", el("strong", { text: link.register_key }));
+    } catch (err) {
+      for (const b of buttons) b.disabled = false;
+      alert(err.message);
+    }
+  });
+}
+
+const reviewSection = document.getElementById("review-queue");
+if (reviewSection) reviewPage(reviewSection);
