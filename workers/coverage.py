@@ -187,6 +187,11 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 _SHEETS = ("Tổng hợp", "Chưa số hóa", "Sắp hết hiệu lực", "Không khớp sổ")
 _DATE_FORMAT = "DD/MM/YYYY"
 _PERCENT = "0.0%"
+_LINK_LABELS = {
+    "exact": "Văn bản liên kết sổ: khớp đúng số ký hiệu",
+    "repaired": "Văn bản liên kết sổ: sửa lỗi OCR theo sổ",
+    "confirmed": "Văn bản liên kết sổ: cán bộ xác nhận",
+}
 
 
 def _day(value: str | None) -> date | None:
@@ -234,6 +239,7 @@ def coverage_xlsx(report: dict[str, Any]) -> bytes:
             ["Chưa số hóa", len(report["missing"])],
             [f"Sắp hết hiệu lực (trong {EXPIRING_DAYS} ngày)", len(report["expiring"])],
             ["Văn bản kết quả không khớp sổ", len(report["unmatched"])],
+            *[[label, report.get("links", {}).get(key, 0)] for key, label in _LINK_LABELS.items()],
         ],
         {},
     )

@@ -174,7 +174,9 @@ def _edit(doc: str, reg: str) -> tuple[float, list[str], int]:
             j -= 1
         if a != b:
             unknown += _op_cost(a, b) >= 1.5
-            repairs.append(f"{a.upper() or '∅'}→{b.upper() or '∅'}")
+            repairs.append(
+                f"thiếu “{b.upper()}”" if not a else f"thừa “{a.upper()}”" if not b else f"{a.upper()}→{b.upper()}"
+            )
     return dist[n][m], repairs[::-1], unknown
 
 

@@ -352,6 +352,8 @@ def test_xlsx_export_round_trip(ctx: Context) -> None:
     assert summary["Số kết quả còn hiệu lực"] == report["valid"]
     assert summary["Đã số hóa"] == report["digitized"]
     assert summary["Tỷ lệ số hóa"] == report["rate"]
+    assert summary["Văn bản liên kết sổ: khớp đúng số ký hiệu"] == report["links"]["exact"] == 1
+    assert summary["Văn bản liên kết sổ: sửa lỗi OCR theo sổ"] == summary["Văn bản liên kết sổ: cán bộ xác nhận"] == 0
     rows = list(book["Tổng hợp"].iter_rows(values_only=True))
     by_field = {
         r[1]: (r[2], r[3], r[4]) for r in rows[rows.index(next(r for r in rows if r[0] == "Lĩnh vực")) + 1 :] if r[1]
