@@ -139,8 +139,8 @@ def link_suggestions(
     """Candidate entries (best first, with score and reasons) for each result document left unlinked;
     documents without a candidate are left out. ``records`` is read once."""
     records = list(records)
-    matches = match_documents(records, entries, links)
     index = RegisterIndex(entries)
+    matches = match_documents(records, entries, links, index)
     taken = {m.entry_id for m in matches.values()}
     out = {}
     for record in records:

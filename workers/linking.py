@@ -46,10 +46,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from .register import NON_RESULT_TYPES, SymbolKey, entry_id, register_key, symbol_key
+from .register import NON_RESULT_TYPES, SymbolKey, register_key, symbol_key
 from .textnorm import fold
 
 AUTO_MAX_PENALTY = 1.5
@@ -57,6 +57,8 @@ AUTO_MARGIN = 1.5
 MIN_SUGGESTION = 0.3  # score; below it a candidate is noise
 MAX_SUGGESTIONS = 5
 SCORE_SCALE = 5.0
+# A penalty above this can neither be suggested nor stop an automatic link (by the margin rule).
+_HOPELESS = max(SCORE_SCALE * (1 - MIN_SUGGESTION), AUTO_MAX_PENALTY + AUTO_MARGIN)
 
 _FREE_DIGITS = str.maketrans({"o": "0", "l": "1", "i": "1"})  # as in symbol_key: not even a repair
 _LETTER_DIGITS = str.maketrans({"s": "5", "b": "8", "g": "6", "z": "2"})
@@ -180,17 +182,20 @@ def _edit(doc: str, reg: str) -> tuple[float, list[str], int]:
     return dist[n][m], repairs[::-1], unknown
 
 
-def _symbol(doc: str, reg: str) -> tuple[float, list[str], int]:
-    """Symbol distance, also trying the entry's symbol without its trailing segment(s) (cost 1.0)."""
-    best = _edit(doc, reg)
-    cost, repairs, unknown = best
+@lru_cache(maxsize=65536)
+def _symbol(doc: str, reg: str) -> tuple[float, tuple[str, ...], int]:
+    """Symbol distance, also trying the entry's symbol without its trailing segment(s) (cost 1.0).
+
+    Cached: a register has few distinct symbols, so the pairs repeat across documents and entries.
+    """
+    cost, repairs, unknown = _edit(doc, reg)
     if cost == 0:
-        return best
+        return cost, (), 0
     for cut in (k for k, ch in enumerate(reg) if ch in _SEPARATORS and k > 0):
         c, r, u = _edit(doc, reg[:cut])
         if c + 1.0 < cost:
             cost, repairs, unknown = c + 1.0, [*r, f"mất đoạn cuối “{reg[cut:].upper()}”"], u
-    return cost, repairs, unknown
+    return cost, tuple(repairs), unknown
 
 
 def _date_penalty(doc: str | None, reg: str) -> tuple[float, str]:
@@ -207,27 +212,34 @@ def _date_penalty(doc: str | None, reg: str) -> tuple[float, str]:
     return (2.0, f"ngày gần (lệch {days} ngày)") if days <= 7 else (4.0, "ngày khác")
 
 
-def _words(name: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def _words(name: str) -> tuple[str, ...]:
     words = _WORD.findall(fold(name))
     core = [w for w in words if w not in _LEGAL_FORMS]
-    return core or words
+    return tuple(core or words)
 
 
-def subject_similarity(a: str, b: str) -> float:
-    """0..1 likeness of two chủ thể names, ignoring diacritics, case and legal forms (Công ty TNHH ...)."""
+def subject_similarity(a: str, b: str, *, floor: float = 0.0) -> float:
+    """0..1 likeness of two chủ thể names, ignoring diacritics, case and legal forms (Công ty TNHH ...).
+
+    A result below ``floor`` may be any value below it (a cheap upper bound is tried first).
+    """
     wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return 0.0
-    ratio = SequenceMatcher(None, " ".join(wa), " ".join(wb)).ratio()
     short, long_ = sorted((wa, wb), key=len)
-    inside = len(short) >= 2 and any(long_[k : k + len(short)] == short for k in range(len(long_) - len(short) + 1))
-    return max(ratio, 0.9 if inside else 0.0)
+    if len(short) >= 2 and any(long_[k : k + len(short)] == short for k in range(len(long_) - len(short) + 1)):
+        return max(0.9, SequenceMatcher(None, " ".join(wa), " ".join(wb)).ratio())
+    matcher = SequenceMatcher(None, " ".join(wa), " ".join(wb))
+    if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+        return 0.0
+    return matcher.ratio()
 
 
 def _subject_penalty(doc: str | None, reg: str | None) -> tuple[float, str | None]:
     if not (doc or "").strip() or not (reg or "").strip():
         return 0.0, None
-    sim = subject_similarity(doc or "", reg or "")
+    sim = subject_similarity(doc or "", reg or "", floor=0.45)
     if sim >= 0.85:
         return -2.0, f"chủ thể khớp ({sim:.0%})"
     if sim >= 0.7:
@@ -247,6 +259,7 @@ def _type_prefixes() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
+@lru_cache(maxsize=1024)
 def _type_of(loai: str | None) -> str | None:
     text = fold(loai or "").strip()
     return next((code for prefix, code in _type_prefixes() if text.startswith(prefix)), None)
@@ -268,7 +281,7 @@ class RegisterIndex:
             key = symbol_key(e["so_ky_hieu"])
             if key is None:
                 continue
-            ident = entry_id(e["so_ky_hieu"], e["ngay_ban_hanh"])
+            ident = f"{key.text()}|{e['ngay_ban_hanh']}"  # entry_id() without normalizing twice
             self.entries[ident] = e
             self._keys[ident] = key
             self._exact[(key, e["ngay_ban_hanh"])] = ident
@@ -282,13 +295,14 @@ class RegisterIndex:
         return self._exact.get((key, day)) if key is not None and day else None
 
     def candidates(self, record: dict[str, Any]) -> list[Candidate]:
-        """Every entry sharing the number (up to look-alikes) or the date, scored; best first."""
+        """The entries sharing the number (up to look-alikes) or the date, scored, best first; those too far
+        off to matter (see ``_HOPELESS``) are left out."""
         key = symbol_key(record.get("so_ky_hieu"))
         number = _number(key.number) if key else None
         idents = set(self._by_number.get(_skeleton(number[0]), ())) if number else set()
         if record.get("ngay_ban_hanh"):
             idents.update(self._by_date.get(record["ngay_ban_hanh"], ()))
-        scored = [self._score(record, key, number, ident) for ident in idents]
+        scored = [c for ident in idents if (c := self._score(record, key, number, ident)) is not None]
         return sorted(scored, key=lambda c: (c.penalty, c.entry["ngay_ban_hanh"], c.entry["so_ky_hieu"]))
 
     def decide(self, record: dict[str, Any]) -> tuple[str, Candidate | None, str] | None:
@@ -307,7 +321,7 @@ class RegisterIndex:
 
     def _score(
         self, record: dict[str, Any], key: SymbolKey | None, number: tuple[str, float, list[str]] | None, ident: str
-    ) -> Candidate:
+    ) -> Candidate | None:
         entry, reg = self.entries[ident], self._keys[ident]
         reasons: list[str] = []
         penalty = 0.0
@@ -348,6 +362,8 @@ class RegisterIndex:
             reasons.append(f"ký hiệu: {', '.join(repairs)}" if repairs else "ký hiệu khớp")
         day_penalty, day_reason = _date_penalty(record.get("ngay_ban_hanh"), entry["ngay_ban_hanh"])
         penalty += day_penalty
+        if penalty - 2.0 > _HOPELESS:  # not even a licensee match would make it a suggestion or a rival
+            return None
         reasons.append(day_reason)
         subject_penalty, subject_reason = _subject_penalty(record.get("chu_the"), entry.get("chu_the"))
         penalty += subject_penalty
@@ -368,10 +384,16 @@ class RegisterIndex:
 
 
 def match_documents(
-    records: Iterable[dict[str, Any]], entries: list[dict[str, Any]], links: dict[str, dict[str, Any]]
+    records: Iterable[dict[str, Any]],
+    entries: list[dict[str, Any]],
+    links: dict[str, dict[str, Any]],
+    index: RegisterIndex | None = None,
 ) -> dict[str, Match]:
-    """Which indexed document is which register entry (see the module docstring for the rules)."""
-    index = RegisterIndex(entries)
+    """Which indexed document is which register entry (see the module docstring for the rules).
+
+    ``index``: the :class:`RegisterIndex` of ``entries`` when the caller has one already.
+    """
+    index = index or RegisterIndex(entries)
     matches: dict[str, Match] = {}
     held: set[str] = set()
     claims: dict[str, list[tuple[str, tuple[str, str], str]]] = defaultdict(list)
