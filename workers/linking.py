@@ -6,11 +6,11 @@ Pure functions over register entries and index records; no I/O. Entries are foun
 **Scoring.** Each candidate entry gets a *penalty* (0 = a perfect fit; the ``score`` shown to staff is
 ``1 - penalty / 5`` clipped to 0..1) from everything the document carries:
 
-* the number and year part: equal 0; a digit read for a look-alike letter (S→5, B→8, G→6) 0.5 each;
-  5↔8 swapped 1.0 each; year part lost 1.0; anything else is *another number* (3.0, or 2.5 when the
-  document has none) and only ever a suggestion;
+* the number and year part: equal 0 (O/0, l/I/1 are already normalized); a letter read for a digit
+  (S, B, G, Z for 5, 8, 6, 2) 0.5 each; 5↔8 swapped 1.0 each; year part lost 1.0; anything else is
+  *another number* (3.0, or 2.5 when the document has none) and only ever a suggestion;
 * the symbol, by a confusion-aware edit distance on the folded text: dash or slash lost/added 0.25;
-  a look-alike (C/G, C/Œ, S/5, B/8, O/0, l/1/I, E/C) 0.5; lost trailing segment(s) ("54/2024/CV" for
+  a look-alike (C/G, C/Œ, S/5, B/8, 5/8, O/0, l/1/I) 0.5; lost trailing segment(s) ("54/2024/CV" for
   "54/2024/CV-TC") 1.0; any other character 1.5;
 * ngày ban hành: equal 0; one digit off 1.5; within 7 days 2.0; missing 2.0; otherwise 4.0;
 * chủ thể (fuzzy match on folded text without legal-form words): close -2.0, fairly close -1.0,
@@ -19,9 +19,10 @@ Pure functions over register entries and index records; no I/O. Entries are foun
 
 **Automatic link** (``how="repaired"``): the best candidate has the right number (up to look-alikes),
 a penalty of at most :data:`AUTO_MAX_PENALTY` and every other candidate is at least :data:`AUTO_MARGIN`
-worse. With nothing but the số ký hiệu and date that allows one repair at a time (one look-alike class,
-one lost segment, one date digit or one unknown character); a matching chủ thể allows more. Otherwise
-the candidates (best first, :data:`MIN_SUGGESTION` and up) are suggestions for staff.
+worse. With nothing but the số ký hiệu and the date that is about one repair (a few look-alikes, one
+lost segment, one unknown character, or one date digit alone); a matching chủ thể allows more, a
+different one less. Otherwise the candidates (best first, score :data:`MIN_SUGGESTION` and up) are
+suggestions for staff.
 
 **Which document holds an entry** (:func:`match_documents`):
 
