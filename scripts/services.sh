@@ -5,8 +5,9 @@
 #   kafka  Apache Kafka (KRaft, combined broker+controller)   127.0.0.1:9092 (controller 9093)
 #   es     Elasticsearch (minimal "integ-test-zip" distrib.)  127.0.0.1:9200 (transport 9300)
 #   s3     MinIO (or versitygw, SOHOA_S3_SERVER=versitygw)    127.0.0.1:9000
+#   pg     PostgreSQL (Debian's package, private cluster)     127.0.0.1:5432
 #
-# Usage: scripts/services.sh fetch|start|stop|status|env [kafka|es|s3 ...]
+# Usage: scripts/services.sh fetch|start|stop|status|env [kafka|es|s3|pg ...]
 #   fetch   download/build into the cache (idempotent, atomic tmp+mv, skips what is cached)
 #   start   start the services (default: all), concurrently; waits until each is ready.
 #           A service this script already started is left alone; a port held by any
@@ -24,6 +25,7 @@
 #   ES_JAVA_HOME          JDK for Elasticsearch (default: newest JDK >= 21 found)
 #   SOHOA_KAFKA_JAVA_HOME JDK for Kafka         (default: oldest JDK >= 17 found)
 #   SOHOA_ES_USER         system user running Elasticsearch when invoked as root (default: sohoa-es)
+#   SOHOA_PG_USER         system user running PostgreSQL when invoked as root (default: sohoa-pg)
 #   SOHOA_KAFKA_PORT, SOHOA_KAFKA_CONTROLLER_PORT, SOHOA_ES_PORT, SOHOA_ES_TRANSPORT_PORT,
 #   SOHOA_S3_PORT         ports (default: 9092, 9093, 9200, 9300, 9000)
 #
@@ -42,6 +44,8 @@ S3_USER=${SOHOA_S3_USER:-sohoa}
 S3_PASSWORD=${SOHOA_S3_PASSWORD:-sohoa-dev-secret}   # MinIO wants >= 8 characters
 S3_BUCKET=${SOHOA_S3_BUCKET:-sohoa}
 ES_USER=${SOHOA_ES_USER:-sohoa-es}
+PG_USER=${SOHOA_PG_USER:-sohoa-pg}
+PG_ROLE=sohoa   # the database superuser made by initdb, and the database name
 
 HOST=127.0.0.1
 # Ports can be moved (e.g. a second, isolated stack with its own SOHOA_SERVICES_RUN).
@@ -50,13 +54,16 @@ KAFKA_CONTROLLER_PORT=${SOHOA_KAFKA_CONTROLLER_PORT:-9093}
 ES_HTTP_PORT=${SOHOA_ES_PORT:-9200}
 ES_TRANSPORT_PORT=${SOHOA_ES_TRANSPORT_PORT:-9300}
 S3_PORT=${SOHOA_S3_PORT:-9000}
+PG_PORT=${SOHOA_PG_PORT:-5432}
 
 KAFKA_TIMEOUT=${SOHOA_KAFKA_TIMEOUT:-90}
 ES_TIMEOUT=${SOHOA_ES_TIMEOUT:-120}
 S3_TIMEOUT=${SOHOA_S3_TIMEOUT:-60}
+PG_TIMEOUT=${SOHOA_PG_TIMEOUT:-60}
 STOP_TIMEOUT=${SOHOA_STOP_TIMEOUT:-30}
 
-ALL_SERVICES=(kafka es s3)
+ALL_SERVICES=(kafka es s3 pg)
+PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
 OWNER_MARK="SOHOA_SERVICES_OWNER=$RUN"
 
 KAFKA_DIR="$CACHE/kafka_${KAFKA_SCALA_VERSION}-${KAFKA_VERSION}"
@@ -75,10 +82,11 @@ services_from_args() {
   if (($# == 0)); then printf '%s\n' "${ALL_SERVICES[@]}"; return; fi
   for s in "$@"; do
     case $s in
-      kafka | es | s3) echo "$s" ;;
+      kafka | es | s3 | pg) echo "$s" ;;
       elasticsearch) echo es ;;
       minio | versitygw) echo s3 ;;
-      *) die "unknown service '$s' (expected: kafka es s3)" ;;
+      postgres | postgresql) echo pg ;;
+      *) die "unknown service '$s' (expected: kafka es s3 pg)" ;;
     esac
   done
 }
@@ -136,6 +144,7 @@ pidfile_of() {
     kafka) echo "$RUN/kafka/kafka.pid" ;;
     es) echo "$RUN/es/run/es.pid" ;;
     s3) echo "$RUN/s3/s3.pid" ;;
+    pg) echo "$RUN/pg/data/postmaster.pid" ;;
   esac
 }
 
@@ -144,7 +153,7 @@ running_pid() {
   local f pid
   f=$(pidfile_of "$1")
   [[ -r $f ]] || return 1
-  pid=$(<"$f") || return 1
+  pid=$(head -n 1 "$f") || return 1
   pid=${pid//[^0-9]/}
   [[ -n $pid ]] && alive "$pid" && is_ours "$pid" || return 1
   echo "$pid"
@@ -310,8 +319,25 @@ build_versitygw() { go_build "$1" "${VERSITYGW_MODULE}@${VERSITYGW_VERSION}" && 
 
 s3_cache_dir() { if [[ $S3_SERVER == versitygw ]]; then echo "$VERSITYGW_DIR"; else echo "$MINIO_DIR"; fi; }
 
+# Debian's PostgreSQL server package; its own service is kept from starting (we run a private cluster).
+install_pg() {
+  [[ -x $PG_BIN/initdb ]] && { log "pg: PostgreSQL $PG_MAJOR installed"; return 0; }
+  ((EUID == 0)) || die "pg: PostgreSQL $PG_MAJOR is not installed; run as root or: apt-get install postgresql-$PG_MAJOR"
+  log "pg: installing postgresql-$PG_MAJOR (Debian package)"
+  local policy=/usr/sbin/policy-rc.d made=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made=1
+  fi
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "postgresql-$PG_MAJOR" >/dev/null
+  local rc=$?
+  ((made)) && rm -f "$policy"
+  return $rc
+}
+
 fetch_one() {
   case $1 in
+    pg) install_pg ;;
     kafka) cache_put "$KAFKA_DIR" build_kafka ;;
     es) cache_put "$ES_DIR" build_es ;;
     s3)
@@ -549,9 +575,62 @@ ensure_bucket() {
   esac
 }
 
+# ---------------------------------------------------------------------------- pg
+
+ensure_pg_user() {
+  id -u "$PG_USER" >/dev/null 2>&1 && return 0
+  log "pg: creating system user $PG_USER (PostgreSQL refuses to run as root)"
+  useradd --system --user-group --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin "$PG_USER" 2>/dev/null ||
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_USER"
+}
+
+as_pg() { if ((EUID == 0)); then runuser -u "$PG_USER" -- "$@"; else "$@"; fi; }
+
+launch_pg() {
+  local d=$RUN/pg
+  [[ -x $PG_BIN/initdb ]] || { log "pg: not installed; run '$0 fetch pg'"; return 1; }
+  check_ports_free pg "$PG_PORT" || return 1
+  mkdir -p "$d/logs"
+  if ((EUID == 0)); then
+    ensure_pg_user
+    chmod 755 "$RUN"
+    chown -R "$PG_USER:" "$d"
+  fi
+  if [[ ! -f $d/data/PG_VERSION ]]; then
+    # trust on 127.0.0.1 only: a throw-away test cluster; anything real uses a password (scram)
+    as_pg "$PG_BIN/initdb" -D "$d/data" -U "$PG_ROLE" --auth=trust -E UTF8 --locale=C.UTF-8 >"$d/logs/initdb.log" 2>&1 ||
+      { tail_log "$d/logs/initdb.log"; return 1; }
+  fi
+  rm -f "$d/data/postmaster.pid"
+  # In a subshell that drops the run-dir lock first: the server must not inherit (and so hold) it.
+  (
+    if [[ -n ${RUN_LOCK:-} ]]; then exec {RUN_LOCK}>&-; fi
+    as_pg env "$OWNER_MARK" "$PG_BIN/pg_ctl" -D "$d/data" -l "$d/logs/server.log" -w -t "$PG_TIMEOUT" \
+      -o "-p $PG_PORT -k $d -c listen_addresses=$HOST" start >/dev/null
+  ) || { tail_log "$d/logs/server.log"; return 1; }
+  log "pg: launched PostgreSQL $PG_MAJOR (pid $(head -n 1 "$d/data/postmaster.pid"))"
+}
+
+ready_pg() {
+  "$PG_BIN/pg_isready" -q -h "$HOST" -p "$PG_PORT" -t 2 || return 1
+  # the application database, once
+  if ! "$PG_BIN/psql" -h "$HOST" -p "$PG_PORT" -U "$PG_ROLE" -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = '$PG_ROLE'" 2>/dev/null | grep -q 1; then
+    "$PG_BIN/createdb" -h "$HOST" -p "$PG_PORT" -U "$PG_ROLE" "$PG_ROLE" 2>/dev/null || return 1
+  fi
+}
+logs_pg() { echo "$RUN/pg/logs/server.log"; }
+
+stop_pg() {
+  # fast shutdown: ends client sessions at once instead of waiting for them (TERM = "smart")
+  [[ -f $RUN/pg/data/postmaster.pid ]] || return 0
+  as_pg "$PG_BIN/pg_ctl" -D "$RUN/pg/data" -m fast -w -t "$STOP_TIMEOUT" stop >/dev/null 2>&1 || true
+}
+
 # ------------------------------------------------------------------------- start/stop
 
-timeout_of() { case $1 in kafka) echo "$KAFKA_TIMEOUT" ;; es) echo "$ES_TIMEOUT" ;; s3) echo "$S3_TIMEOUT" ;; esac; }
+timeout_of() { case $1 in kafka) echo "$KAFKA_TIMEOUT" ;; es) echo "$ES_TIMEOUT" ;; s3) echo "$S3_TIMEOUT" ;; pg) echo "$PG_TIMEOUT" ;; esac; }
 
 # wait_ready SVC T0: polls until ready; fails early if the process died.
 wait_ready() {
@@ -600,7 +679,7 @@ cmd_start() {
   need ss "apt-get install iproute2"
   t0=$(now)
   # ES is the slowest: launch it first; all of them boot concurrently.
-  for s in es s3 kafka; do
+  for s in es s3 kafka pg; do
     [[ " ${svcs[*]} " == *" $s "* ]] || continue
     if pid=$(running_pid "$s"); then
       log "$s: already running (pid $pid), left alone"
@@ -643,6 +722,7 @@ service_pids() {
 cmd_stop() {
   local svcs s pid t0 all=() left
   mapfile -t svcs < <(services_from_args "$@")
+  [[ " ${svcs[*]} " == *" pg "* ]] && stop_pg
   for s in "${svcs[@]}"; do
     while read -r pid; do [[ -n $pid ]] && all+=("$pid"); done < <(service_pids "$s")
   done
@@ -687,6 +767,7 @@ cmd_status() {
       kafka) ep="kafka://$HOST:$KAFKA_PORT (kafka_${KAFKA_SCALA_VERSION} $KAFKA_VERSION)" ;;
       es) ep="http://$HOST:$ES_HTTP_PORT (elasticsearch $ES_VERSION)" ;;
       s3) ep="http://$HOST:$S3_PORT ($S3_SERVER)" ;;
+      pg) ep="postgresql://$PG_ROLE@$HOST:$PG_PORT/$PG_ROLE (PostgreSQL $PG_MAJOR)" ;;
     esac
     if pid=$(running_pid "$s"); then
       if "ready_$s"; then ready=ready; else ready="NOT ready"; rc=3; fi
@@ -707,6 +788,7 @@ cmd_env() {
 export SOHOA_BUS=kafka://$HOST:$KAFKA_PORT
 export SOHOA_STORE=s3://$S3_USER:$S3_PASSWORD@$HOST:$S3_PORT/$S3_BUCKET
 export SOHOA_INDEX=http://$HOST:$ES_HTTP_PORT
+export SOHOA_DATABASE=postgresql://$PG_ROLE@$HOST:$PG_PORT/$PG_ROLE
 EOF
 }
 
