@@ -198,21 +198,77 @@ def cmd_dump(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_serve_safety(settings: Settings, host: str, allow_demo: bool) -> None:
+    """Refuse to serve a network with the documented demo password; warn on loopback.
+
+    Raises ``ConfigError`` for a non-loopback ``host`` while the demo user still has the demo password
+    (unless ``allow_demo``) and for ``SOHOA_TRUSTED_PROXIES`` that is not a list of addresses.
+    """
+    import ipaddress
+    from contextlib import closing
+
+    from .appdb import AppDB
+    from .services.users import DEMO_PASSWORD, DEMO_USER, demo_password_in_use
+
+    try:
+        for part in settings.trusted_proxies.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)
+    except ValueError as exc:
+        raise ConfigError(f"SOHOA_TRUSTED_PROXIES: {exc}") from exc
+    with closing(AppDB(settings.app_db_path, settings.secret_key)) as db:
+        demo = demo_password_in_use(db)
+    if not demo:
+        return
+    advice = f"sohoa user set {DEMO_USER} --new-password (hoặc / or --disable)"
+    if _is_loopback(host):
+        log.warning("user %s still has the documented password %s; change it: %s", DEMO_USER, DEMO_PASSWORD, advice)
+    elif allow_demo:
+        log.warning("serving %s with the documented demo password (--allow-demo)", host)
+    else:
+        raise ConfigError(
+            f"người dùng {DEMO_USER} vẫn dùng mật khẩu mẫu công khai; không phục vụ trên {host}. Hãy đổi: "
+            f"{advice}, hoặc chạy với --allow-demo. (The demo user still has the documented password.)"
+        )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .api.app import create_app
     from .pool import start_pool_process
 
-    settings: Settings = args.settings
-    host = args.host or settings.host
-    port = args.port or settings.port
+    host = args.host or args.settings.host
+    port = args.port or args.settings.port
+    settings: Settings = args.settings.model_copy(update={"host": host, "port": port})
+    _check_serve_safety(settings, host, args.allow_demo)
     workers = args.workers if args.workers is not None else available_cores()
     # The pool dies with this process even when the server's signal handling ends it abruptly
     # (uvicorn re-raises SIGTERM after its own shutdown, which skips any ``finally`` here).
     pool = start_pool_process(settings, workers) if workers > 0 else None
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="warning",
+            # Hostile clients: a bound on connections (503 beyond it), idle keep-alive connections and
+            # header size; request bodies are bounded in size and time by the app (workers.api.guard).
+            limit_concurrency=settings.max_connections,
+            timeout_keep_alive=5,
+            h11_max_incomplete_event_size=16 * 1024,
+        )
     finally:
         if pool is not None:
             pool.terminate()
@@ -278,6 +334,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.add_argument(
         "--workers", type=int, default=None, help="worker processes to run beside the server (default: cores; 0 = none)"
+    )
+    p.add_argument(
+        "--allow-demo",
+        action="store_true",
+        help="serve a non-loopback address even while the demo user has the documented password",
     )
     p.set_defaults(func=cmd_serve)
 

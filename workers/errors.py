@@ -110,6 +110,25 @@ CATALOGUE: dict[str, ErrorInfo] = {
     "forbidden": ErrorInfo(403, "Vai trò của bạn không được làm việc này. (Your role may not do this.)"),
     "bad_token": ErrorInfo(401, "API token không hợp lệ hoặc đã bị thu hồi. (Invalid API token.)"),
     "csrf_failed": ErrorInfo(403, "Phiên biểu mẫu không hợp lệ; hãy tải lại trang rồi thử lại. (CSRF check failed.)"),
+    "request_too_large": ErrorInfo(
+        413,
+        "Yêu cầu quá lớn; hãy tải lên ít tệp hơn mỗi lần (tách lô). (Request body too large.)",
+    ),
+    "request_timeout": ErrorInfo(
+        408, "Gửi dữ liệu quá chậm nên bị ngắt; hãy kiểm tra mạng rồi gửi lại. (Request body timed out.)"
+    ),
+    "too_many_requests": ErrorInfo(
+        429, "Quá nhiều yêu cầu cùng lúc từ máy này; hãy đợi một chút rồi thử lại. (Too many requests.)"
+    ),
+    "preview_too_large": ErrorInfo(
+        400,
+        "Ảnh trang quá lớn để xem trước (vượt giới hạn điểm ảnh); hãy tải bản gốc. (Page too large to preview.)",
+    ),
+    "document_failed": ErrorInfo(
+        400,
+        "Tệp này xử lý bị lỗi nên không có ảnh xem trước; hãy xem lý do lỗi rồi tải lên lại. "
+        "(The document failed; no preview.)",
+    ),
     # --- the installation or a dependency ------------------------------------------------------------
     "transient": ErrorInfo(
         503, "Dịch vụ tạm thời không sẵn sàng; hãy thử lại sau ít phút. (Service unavailable; try again.)"

@@ -17,6 +17,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CLUSTER_DEFAULTS = {
+    "database": "postgresql://sohoa@127.0.0.1:5432/sohoa",
     "bus": "kafka://127.0.0.1:9092",
     "store": "s3://sohoa:sohoa-dev-secret@127.0.0.1:9000/sohoa",
     "index": "http://127.0.0.1:9200",
@@ -66,6 +67,7 @@ class Settings(BaseSettings):
     bus: str = ""
     store: str = ""
     index: str = ""
+    database: str = ""
 
     # Kafka topics / group
     topic_uploaded: str = "sohoa.file.uploaded"
@@ -102,6 +104,22 @@ class Settings(BaseSettings):
         "kept in HOME/secret.key, made on first use. Set the same key on every API instance.",
     )
 
+    # Hostile clients: bounds on every request (see README, "Security")
+    max_request_bytes: int = Field(
+        1024 * 1024 * 1024, description="largest multipart (upload) request body, bytes; larger: 413"
+    )
+    max_json_bytes: int = Field(1024 * 1024, description="largest other request body (JSON, forms), bytes")
+    body_idle_seconds: float = Field(60.0, description="a request body that makes no progress this long: 408")
+    max_connections: int = Field(512, description="open connections and requests the server takes at once")
+    max_requests_per_client: int = Field(64, description="requests one client address may have in flight")
+    trusted_proxies: str = Field(
+        "", description="comma-separated proxy addresses/networks whose X-Forwarded-For is believed; empty: none"
+    )
+    secure_cookies: bool | None = Field(
+        None, description="Secure flag on cookies; unset: on unless the server is bound to a loopback address"
+    )
+    token_days: int = Field(90, description="days an API token is valid unless asked otherwise")
+
     limits: Limits = Field(default_factory=Limits)
 
     @model_validator(mode="after")
@@ -115,6 +133,8 @@ class Settings(BaseSettings):
             self.store = CLUSTER_DEFAULTS["store"] if cluster else f"file://{home / 'objects'}"
         if not self.index:
             self.index = CLUSTER_DEFAULTS["index"] if cluster else "local://"
+        if not self.database:
+            self.database = CLUSTER_DEFAULTS["database"] if cluster else f"sqlite:///{home / 'sohoa.db'}"
         if not self.secret_key:
             self.secret_key = _local_secret(home / "secret.key")
         if len(self.secret_key) < MIN_SECRET_CHARS:

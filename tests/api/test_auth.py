@@ -29,18 +29,34 @@ def test_sign_in_sets_a_safe_session_cookie_and_sign_out_ends_it(world: World) -
     assert actions[:2] == ["logout", "login"]
 
 
-def test_cookie_is_secure_over_https_and_samesite_lax(world: World) -> None:
-    client = _client(world, "https://testserver")
+def _sign_in_cookie(world: World, client: TestClient) -> str:
     page = client.get("/login")
     token = re.search(r'name="login_token" value="([^"]+)"', page.text)
     assert token
     response = client.post(
         "/login",
         data={"username": "admin", "password": "admin-password", "login_token": token.group(1)},
+        headers={"X-Forwarded-Proto": "https"},
         follow_redirects=False,
     )
-    header = response.headers["set-cookie"].lower()
-    assert "sohoa_session=" in header and "httponly" in header and "samesite=lax" in header and "secure" in header
+    return str(response.headers["set-cookie"].lower())
+
+
+def test_cookie_secure_flag_comes_from_configuration_not_from_the_request(world: World) -> None:
+    settings = world.app.state.settings
+    try:
+        settings.secure_cookies = True
+        header = _sign_in_cookie(world, _client(world, "https://testserver"))
+        assert "sohoa_session=" in header and "httponly" in header and "samesite=lax" in header
+        assert "secure" in header
+        settings.secure_cookies = False  # even over https: the flag is configured, not guessed
+        assert "secure" not in _sign_in_cookie(world, _client(world, "https://testserver"))
+        settings.secure_cookies = None  # default: off on loopback (the test app's host), on elsewhere
+        assert "secure" not in _sign_in_cookie(world, _client(world))
+        settings.host = "0.0.0.0"
+        assert "secure" in _sign_in_cookie(world, _client(world, "https://testserver"))
+    finally:
+        settings.secure_cookies, settings.host = None, "127.0.0.1"
 
 
 def test_wrong_password_and_login_csrf(world: World) -> None:
@@ -56,22 +72,36 @@ def test_wrong_password_and_login_csrf(world: World) -> None:
     assert forged.status_code == 400 and "sohoa_session" not in forged.headers.get("set-cookie", "")
 
 
-def test_sign_in_is_throttled_after_many_failures(world: World) -> None:
-    pages_auth._failures.clear()
-    client = _client(world)
-    for _ in range(pages_auth.MAX_FAILURES):
-        page = client.get("/login")
-        token = re.search(r'name="login_token" value="([^"]+)"', page.text)
-        assert token
-        client.post("/login", data={"username": "admin", "password": "bad", "login_token": token.group(1)})
+def _try_sign_in(world: World, name: str, password: str, forwarded_for: str | None = None) -> int:
+    client = TestClient(world.app, client=("127.0.0.1", 50000))
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
     page = client.get("/login")
     token = re.search(r'name="login_token" value="([^"]+)"', page.text)
     assert token
-    blocked = client.post(
-        "/login", data={"username": "admin", "password": "admin-password", "login_token": token.group(1)}
-    )
-    assert blocked.status_code == 429
+    data = {"username": name, "password": password, "login_token": token.group(1)}
+    return client.post("/login", data=data, headers=headers, follow_redirects=False).status_code
+
+
+def test_sign_in_is_throttled_per_address_and_account_without_locking_the_account_out(world: World) -> None:
     pages_auth._failures.clear()
+    settings = world.app.state.settings
+    try:
+        for _ in range(pages_auth.MAX_FAILURES):
+            assert _try_sign_in(world, "admin", "bad") == 401
+        assert _try_sign_in(world, "admin", "admin-password") == 429  # this address, this account
+        assert _try_sign_in(world, "staff", "staff-password") == 303  # this address, another account
+        # A forged X-Forwarded-For from an untrusted peer changes nothing: still the same address.
+        assert _try_sign_in(world, "admin", "admin-password", forwarded_for="198.51.100.7") == 429
+        # Behind a trusted proxy the forwarded address counts: the owner elsewhere still signs in.
+        settings.trusted_proxies = "127.0.0.0/8"
+        assert _try_sign_in(world, "admin", "admin-password", forwarded_for="198.51.100.7") == 303
+        for _ in range(pages_auth.MAX_ADDRESS_FAILURES):
+            _try_sign_in(world, f"x{_}", "bad", forwarded_for="203.0.113.9")
+        assert _try_sign_in(world, "staff", "staff-password", forwarded_for="203.0.113.9") == 429
+        assert _try_sign_in(world, "staff", "staff-password", forwarded_for="198.51.100.8") == 303
+    finally:
+        settings.trusted_proxies = ""
+        pages_auth._failures.clear()
 
 
 def test_next_goes_only_to_local_pages(world: World) -> None:

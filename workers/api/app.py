@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from .. import metrics
 from ..settings import Settings
 from .deps import Backends
+from .guard import RequestGuard
 from .handlers import install_error_handlers
 from .observe import RequestMetrics
 from .routes import ROUTERS
@@ -55,6 +56,7 @@ def create_app(settings: Settings, *, web: bool = True) -> FastAPI:
         app.include_router(router)
     if web:
         _mount_web(app)
+    app.add_middleware(RequestGuard, settings=settings)  # before any body is read: see guard.py
     app.add_middleware(RequestMetrics)
     return app
 

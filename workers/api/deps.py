@@ -15,9 +15,11 @@ browser never attaches that header by itself.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -80,8 +82,62 @@ def get_db(request: Request) -> AppDB:
     return backends.db()
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def trusted_networks(spec: str) -> tuple[Network, ...]:
+    """The networks of ``Settings.trusted_proxies`` (comma-separated addresses or CIDR networks)."""
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in spec.split(",") if part.strip())
+
+
+def _within(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def resolve_client(peer: str | None, forwarded: str | None, trusted: str) -> str | None:
+    """The client's address: the peer, unless the peer is a trusted proxy; then the last address of
+    ``X-Forwarded-For`` that is not itself a trusted proxy. A header from anyone else is ignored (it is
+    whatever the client wrote)."""
+    networks = trusted_networks(trusted)
+    if peer is None or not networks or not forwarded or not _within(peer, networks):
+        return peer
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, networks):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:  # garbage where an address should be: trust no further
+                return peer
+    return peer
+
+
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The caller's address (see :func:`resolve_client`), for the audit log and sign-in throttling."""
+    settings: Settings = request.app.state.settings
+    peer = request.client.host if request.client else None
+    return resolve_client(peer, request.headers.get("x-forwarded-for"), settings.trusted_proxies)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def secure_cookies(settings: Settings) -> bool:
+    """Whether cookies carry the Secure flag: ``Settings.secure_cookies``, by default on unless the
+    server is bound to a loopback address (never decided by a request header a client can write)."""
+    if settings.secure_cookies is not None:
+        return settings.secure_cookies
+    return not is_loopback(settings.host)
 
 
 @dataclass(frozen=True)
@@ -161,9 +217,8 @@ DB = Annotated[AppDB, Depends(get_db)]
 
 
 def set_session_cookie(response: Response, request: Request, token: str) -> None:
-    response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/"
-    )
+    secure = secure_cookies(request.app.state.settings)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure, path="/")
 
 
 def clear_session_cookie(response: Response) -> None:

@@ -94,3 +94,8 @@ def ensure_demo(db: AppDB) -> bool:
         db.set_role(DEMO_USER, "admin")
         db.set_password(DEMO_USER, DEMO_PASSWORD)
     return False
+
+
+def demo_password_in_use(db: AppDB) -> bool:
+    """True while the active user ``demo`` still signs in with the documented ``DEMO_PASSWORD``."""
+    return db.authenticate(DEMO_USER, DEMO_PASSWORD) is not None

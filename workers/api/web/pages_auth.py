@@ -1,8 +1,10 @@
 """Sign-in, sign-out and the home redirect.
 
 The sign-in form is protected against login CSRF by a double-submit token (a short-lived cookie that must
-match a hidden field). After ``MAX_FAILURES`` wrong passwords for one name or from one address within
-``WINDOW_SECONDS``, sign-in is refused for a while (each check already costs a bcrypt hash).
+match a hidden field). Throttling never locks a named account out for everyone: after ``MAX_FAILURES``
+wrong passwords for one name *from one address*, or ``MAX_ADDRESS_FAILURES`` from one address for any
+names, within ``WINDOW_SECONDS``, that address is refused for a while (each check already costs a bcrypt
+hash). The address is the peer's, or the one a trusted proxy names (``Settings.trusted_proxies``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ..deps import (
     get_db,
     optional_principal,
     safe_next,
+    secure_cookies,
     set_session_cookie,
 )
 from .render import render
@@ -33,24 +36,34 @@ from .render import render
 router = APIRouter(include_in_schema=False)
 LOGIN_COOKIE = "sohoa_login"
 MAX_FAILURES = 10
+MAX_ADDRESS_FAILURES = 50
 WINDOW_SECONDS = 900.0
 _failures: dict[str, deque[float]] = defaultdict(deque)
 _failures_lock = threading.Lock()
 
 
-def _blocked(*keys: str) -> bool:
+def _keys(ip: str, name: str) -> dict[str, int]:
+    """The throttling counters of a sign-in and how many failures each allows."""
+    return {f"ip:{ip}": MAX_ADDRESS_FAILURES, f"pair:{ip}|{name}": MAX_FAILURES}
+
+
+def _blocked(keys: dict[str, int]) -> bool:
     now = time.monotonic()
     with _failures_lock:
-        for key in keys:
-            times = _failures[key]
+        for key, allowed in keys.items():
+            times = _failures.get(key)
+            if times is None:
+                continue
             while times and now - times[0] > WINDOW_SECONDS:
                 times.popleft()
-            if len(times) >= MAX_FAILURES:
+            if not times:
+                del _failures[key]
+            elif len(times) >= allowed:
                 return True
     return False
 
 
-def _failed(*keys: str) -> None:
+def _failed(keys: dict[str, int]) -> None:
     with _failures_lock:
         for key in keys:
             _failures[key].append(time.monotonic())
@@ -61,9 +74,8 @@ def _login_page(request: Request, next_url: str, error: str = "", name: str = ""
     response = render(
         request, "login.html", None, status_code=status, login_token=token, next_url=next_url, error=error, name=name
     )
-    response.set_cookie(
-        LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="lax", secure=request.url.scheme == "https"
-    )
+    secure = secure_cookies(request.app.state.settings)
+    response.set_cookie(LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="lax", secure=secure)
     return response
 
 
@@ -89,13 +101,14 @@ def login(
         return _login_page(request, target, message, username, 400)
     ip = client_ip(request) or "?"
     name = username.strip().lower()
-    if _blocked(f"user:{name}", f"ip:{ip}"):
+    keys = _keys(ip, name)
+    if _blocked(keys):
         message = "Sai mật khẩu quá nhiều lần; hãy đợi 15 phút rồi thử lại. (Too many failed sign-ins.)"
         return _login_page(request, target, message, username, 429)
     db = get_db(request)
     user = db.authenticate(name, password)
     if user is None:
-        _failed(f"user:{name}", f"ip:{ip}")
+        _failed(keys)
         audit.record(db, name or None, "login_failed", None, ip)
         message = "Sai tên đăng nhập hoặc mật khẩu. (Wrong name or password.)"
         return _login_page(request, target, message, username, 401)
