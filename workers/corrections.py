@@ -1,7 +1,9 @@
 """Staff corrections of type and metadata: kept with who and when, never overwritten by reprocessing.
 
 Corrections live in the object store (``corrections/<id>.json``) beside the original, so they survive a
-rebuilt index and are re-applied on top of every new machine result.
+rebuilt index and are re-applied on top of every new machine result. A correction (or confirmation) of the type or
+the field is also a label for the learned classifier: it counts toward retraining it in the background
+(:func:`workers.learn.service.maybe_retrain`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from typing import Any
 from .clock import now_iso
 from .context import Context, correction_key
 from .errors import PermanentError
+from .learn.service import maybe_retrain
 from .records import CORRECTABLE, doc_type_name, get_record, load_corrections, store_meta
 
 _DATE_FIELDS = {"ngay_ban_hanh", "hieu_luc_den"}
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+_LABELS = {"doc_type", "field"}  # what the learned classifier learns
 
 
 def _clean(name: str, value: Any) -> Any:
@@ -58,6 +62,8 @@ def correct(ctx: Context, doc_id: str, changes: dict[str, Any], by: str) -> dict
     ctx.index.upsert(doc_id, fields)
     updated = ctx.index.get(doc_id) or {}
     store_meta(ctx, doc_id, updated)
+    if _LABELS & cleaned.keys():
+        maybe_retrain(ctx)  # counts the label; from the tenth on, retrains in a background thread
     return updated
 
 
