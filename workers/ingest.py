@@ -3,6 +3,10 @@
 Re-uploading the same bytes is harmless: an already indexed document is not processed again (it only
 joins the new batch). Files that are empty or over the byte limit are recorded as ``failed`` at once,
 with their reason, and never reach a worker. User filenames are display names only.
+
+Every upload is also kept in the record's ``uploads`` list (``batch``, ``filename``, ``dossier``,
+``uploader``, ``at``; the last ``MAX_UPLOADS``): the same bytes uploaded by two people into two batches
+carry two names and dossiers, and each batch shows its own (``workers.services.batches``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from .records import store_meta
 
 log = get_logger(__name__)
 SCAN_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
+MAX_UPLOADS = 100
 
 
 def new_batch_id() -> str:
@@ -65,6 +70,22 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def upload_entries(record: dict[str, object]) -> list[dict[str, object]]:
+    """The record's uploads, oldest first; a record made before they were kept has its one upload."""
+    kept = record.get("uploads")
+    if isinstance(kept, list):
+        return kept
+    return [
+        {
+            "batch": record.get("batch"),
+            "filename": record.get("filename"),
+            "dossier": record.get("dossier"),
+            "uploader": record.get("uploader"),
+            "at": record.get("uploaded_at"),
+        }
+    ]
+
+
 def _precheck(path: Path, size: int, max_bytes: int) -> tuple[str | None, str | None]:
     """Reject at upload what no worker could read: empty, too large, or not a PDF/TIFF/PNG/JPEG."""
     from .pipeline.sniff import HEAD_BYTES, sniff_bytes
@@ -102,16 +123,18 @@ def _ingest_file(
     display = Path(filename).name[:255] or "unnamed"
     existing = ctx.index.get(doc_id)
     base = {"filename": display, "batch": batch, "dossier": dossier, "size": size}
+    upload = {"batch": batch, "filename": display, "dossier": dossier, "uploader": uploader, "at": now_iso()}
+    uploads = [*upload_entries(existing), upload][-MAX_UPLOADS:] if existing else [upload]
     # A record left ``queued`` by an attempt that died before its event was durable (the bus was down)
     # is not a duplicate: this attempt repairs it by storing and publishing again.
     half_done = existing is not None and existing.get("state") == "queued" and existing.get("published") is False
     if existing and existing.get("state") in ("indexed", "queued", "processing") and not half_done:
         # Same bytes again: join the batch, keep the first name and results.
         batches = list(dict.fromkeys([*(existing.get("batches") or []), batch]))
-        ctx.index.upsert(doc_id, {"batches": batches})
+        ctx.index.upsert(doc_id, {"batches": batches, "uploads": uploads})
         return Uploaded(doc_id, display, "duplicate"), size
     code, message = _precheck(path, size, ctx.settings.limits.max_bytes)
-    record = {**base, "uploaded_at": now_iso(), "uploader": uploader, "attempts": 0}
+    record = {**base, "uploaded_at": now_iso(), "uploader": uploader, "attempts": 0, "uploads": uploads}
     if code:
         record |= {"state": "failed", "stage": "failed", "error_code": code, "error_message": message}
         ctx.index.upsert(doc_id, record)

@@ -3,6 +3,10 @@
 A batch is created by its first upload; the app database remembers who created it
 (``AppDB.claim_batch``). Operators see, add to and retry in their own batches only; staff and admins see
 all, including batches made with ``sohoa ingest`` (which have no owner).
+
+A file shows, in each batch, the name and dossier it was uploaded with *into that batch* (the record's
+``uploads``): the same bytes uploaded by someone else elsewhere reveal nothing of the other upload to an
+operator (:func:`visible_to` also drops the other batches a file is in).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 from ..appdb import AppDB, User
 from ..context import Context
 from ..errors import AuthError, NotFoundError, PermanentError
-from ..ingest import new_batch_id
+from ..ingest import new_batch_id, upload_entries
 from ..records import doc_type_name, dump_view, get_record
 from .documents import retry
 
@@ -74,19 +78,30 @@ def open_for_upload(ctx: Context, db: AppDB, user: User, batch: str | None, doss
     return batch_id
 
 
+def _upload_into(record: dict[str, Any], batch: str) -> dict[str, Any] | None:
+    """The latest upload of ``record`` into ``batch`` (None: it joined the batch before uploads were kept)."""
+    return next((u for u in reversed(upload_entries(record)) if u.get("batch") == batch), None)
+
+
+def _file_view(record: dict[str, Any], batch: str) -> dict[str, Any]:
+    upload = _upload_into(record, batch) or {"filename": None, "dossier": None, "uploader": None}
+    return dump_view(record, text=False) | {
+        "filename": upload.get("filename"),
+        "dossier": upload.get("dossier"),
+        "batch": batch,
+        "uploader": upload.get("uploader"),
+        "stage": record.get("stage"),
+        "uploaded_at": upload.get("at") or record.get("uploaded_at"),
+        "processed_at": record.get("processed_at"),
+        "pages_done": record.get("pages_done"),
+        "doc_type_name": record.get("doc_type_name") or doc_type_name(record.get("doc_type")),
+    }
+
+
 def batch_summary(ctx: Context, batch: str) -> dict[str, Any]:
-    """Counts by state and time taken for one batch, with its files; raises ``NotFoundError``."""
-    files = [
-        dump_view(r, text=False)
-        | {
-            "stage": r.get("stage"),
-            "uploaded_at": r.get("uploaded_at"),
-            "processed_at": r.get("processed_at"),
-            "pages_done": r.get("pages_done"),
-            "doc_type_name": r.get("doc_type_name") or doc_type_name(r.get("doc_type")),
-        }
-        for r in ctx.index.scan(batch)
-    ]
+    """Counts by state and time taken for one batch, with its files as uploaded into it; raises
+    ``NotFoundError``. Pass it through :func:`visible_to` before showing it to someone."""
+    files = [_file_view(r, batch) for r in ctx.index.scan(batch)]
     if not files:
         raise NotFoundError(f"không có lô / no batch {batch}")
     done = all(f["state"] in FINAL_STATES for f in files)
@@ -99,6 +114,26 @@ def batch_summary(ctx: Context, batch: str) -> dict[str, Any]:
         "started_at": min((f["uploaded_at"] for f in files if f["uploaded_at"]), default=None),
         "finished_at": finished if done else None,
     }
+
+
+def visible_to(summary: dict[str, Any], user: User) -> dict[str, Any]:
+    """``summary`` as ``user`` may see it: staff see it all; an operator sees of each file only this
+    batch and the name and dossier of their own upload (never another uploader's)."""
+    if user.can("staff"):
+        return summary
+    files = []
+    for view in summary["files"]:
+        mine = view.get("uploader") == user.name
+        files.append(
+            view
+            | {
+                "batches": [summary["batch"]],
+                "filename": view["filename"] if mine else "—",
+                "dossier": view["dossier"] if mine else None,
+                "uploader": view["uploader"] if mine else None,
+            }
+        )
+    return summary | {"files": files}
 
 
 def list_batches(ctx: Context, db: AppDB, user: User) -> list[dict[str, Any]]:
@@ -118,10 +153,13 @@ def list_batches(ctx: Context, db: AppDB, user: User) -> list[dict[str, Any]]:
                     "started_at": record.get("uploaded_at"),
                     "finished_at": None,
                     "created_by": owners.get(b),
-                    "dossier": record.get("dossier"),
+                    "dossier": None,
                     "done": True,
                 },
             )
+            upload = _upload_into(record, b)
+            if upload and upload.get("dossier") and not entry["dossier"]:
+                entry["dossier"] = upload["dossier"]
             entry["files"] += 1
             state = record.get("state")
             entry["counts"][state] = entry["counts"].get(state, 0) + 1

@@ -40,5 +40,5 @@ def batches_page(request: Request, who: Operator, ctx: Ctx, db: DB, page: int = 
 @router.get("/batches/{batch_id}")
 def batch_page(batch_id: str, request: Request, who: Operator, ctx: Ctx, db: DB) -> Response:
     batches.check_access(ctx, db, who.user, batch_id)
-    summary = batches.batch_summary(ctx, batch_id)
+    summary = batches.visible_to(batches.batch_summary(ctx, batch_id), who.user)
     return render(request, "batch.html", who, summary=summary, owner=db.batch_owner(batch_id))
