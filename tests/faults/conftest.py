@@ -137,7 +137,7 @@ def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
 
 def start_worker(settings: Settings, *, drain: bool = False, delay: float = 0.3, **fault: str) -> subprocess.Popen[str]:
     env = settings_env(settings, FAKE_PIPELINE_DELAY=str(delay), **fault)
-    args = [sys.executable, "-c", _CHILD, "worker"] + (["--drain"] if drain else [])
+    args = [sys.executable, "-c", _CHILD, "worker", "-j", "1"] + (["--drain"] if drain else [])
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 

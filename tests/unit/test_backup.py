@@ -43,7 +43,9 @@ def test_backup_while_a_worker_runs_then_restore_into_a_fresh_home(settings: Set
         ids = [f.doc_id for f in ingest_paths(ctx, [folder], batch="b").files]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
     env |= {"SOHOA_HOME": str(settings.home), "FAKE_PIPELINE_DELAY": "0.4", "SOHOA_LEASE_SECONDS": "5"}
-    worker = subprocess.Popen([sys.executable, "-c", _CHILD, "worker"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, "worker", "-j", "1"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL
+    )
     try:
         with Context.open(settings) as ctx:
             deadline = time.monotonic() + 60
@@ -88,7 +90,9 @@ def test_backup_while_a_worker_runs_then_restore_into_a_fresh_home(settings: Set
     # the documents in flight or queued at the backup finish in the restored home
     env |= {"SOHOA_HOME": str(restored.home), "FAKE_PIPELINE_DELAY": "0", "SOHOA_LEASE_SECONDS": "1"}
     time.sleep(1.2)  # the leases taken by the dead worker of the backup run out
-    done = subprocess.run([sys.executable, "-c", _CHILD, "worker", "--drain"], cwd=ROOT, env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, "worker", "-j", "1", "--drain"], cwd=ROOT, env=env, timeout=120
+    )
     assert done.returncode == 0
     with Context.open(restored) as ctx:
         assert {r["state"] for r in ctx.index.scan("b")} == {"indexed"}

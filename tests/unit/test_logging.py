@@ -24,7 +24,7 @@ import sys
 from tests.unit.fake_pipeline import fake_process
 from workers import cli, worker
 worker.process = fake_process
-sys.exit(cli.main(["worker", "--drain"]))
+sys.exit(cli.main(["worker", "-j", "1", "--drain"]))
 """
 
 

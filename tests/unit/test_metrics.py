@@ -69,7 +69,7 @@ def test_metrics_after_a_batch_and_the_worker_http_port(settings: Settings, tmp_
 
     worker_port = _port()
     worker = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, "worker"],
+        [sys.executable, "-c", _CHILD, "worker", "-j", "1"],
         cwd=ROOT,
         env=env | {"SOHOA_WORKER_HTTP_PORT": str(worker_port)},
         stderr=subprocess.DEVNULL,

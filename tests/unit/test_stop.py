@@ -87,7 +87,13 @@ def test_worker_finishes_the_document_in_hand_then_exits(settings: Settings, tmp
     first, second = _batch(settings, tmp_path, 2)
     log = tmp_path / "done.log"
     worker = _spawn(
-        settings, "worker", FAKE_PIPELINE_DELAY="2", FAKE_PIPELINE_LOG=str(log), SOHOA_STOP_GRACE_SECONDS="20"
+        settings,
+        "worker",
+        "-j",
+        "1",
+        FAKE_PIPELINE_DELAY="2",
+        FAKE_PIPELINE_LOG=str(log),
+        SOHOA_STOP_GRACE_SECONDS="20",
     )
     with Context.open(settings) as ctx:
         _wait_state(ctx, first, "processing")
@@ -104,7 +110,13 @@ def test_worker_past_its_grace_period_exits_and_the_document_comes_back(settings
     (doc_id,) = _batch(settings, tmp_path, 1)
     log = tmp_path / "done.log"
     worker = _spawn(
-        settings, "worker", FAKE_PIPELINE_DELAY="30", FAKE_PIPELINE_LOG=str(log), SOHOA_STOP_GRACE_SECONDS="1"
+        settings,
+        "worker",
+        "-j",
+        "1",
+        FAKE_PIPELINE_DELAY="30",
+        FAKE_PIPELINE_LOG=str(log),
+        SOHOA_STOP_GRACE_SECONDS="1",
     )
     with Context.open(settings) as ctx:
         _wait_state(ctx, doc_id, "processing")
@@ -113,7 +125,7 @@ def test_worker_past_its_grace_period_exits_and_the_document_comes_back(settings
         assert worker.wait(timeout=15) == 143
         assert time.monotonic() - sent < 10
         assert not log.exists()  # it did not finish
-        again = _spawn(settings, "worker", "--drain", FAKE_PIPELINE_DELAY="0", FAKE_PIPELINE_LOG=str(log))
+        again = _spawn(settings, "worker", "-j", "1", "--drain", FAKE_PIPELINE_DELAY="0", FAKE_PIPELINE_LOG=str(log))
         assert again.wait(timeout=60) == 0
         assert ctx.index.get(doc_id)["state"] == "indexed"  # type: ignore[index]
         assert log.read_text().splitlines() == ["document 0"]
