@@ -5,6 +5,10 @@ Passwords are stored as bcrypt hashes. Session and API tokens are random (256 bi
 HMAC-SHA256 under ``Settings.secret_key`` is stored, so a copy of the database does not let anyone sign
 in. Roles are ranked: ``operator`` < ``staff`` < ``admin``; each role can do what the ones below can.
 
+API tokens expire (``expires_at``) and have an id (the row id) to list and revoke them one by one. A new
+password ends every session and revokes every API token of the user: a reset is what an administrator
+does when an account may be compromised.
+
 Raises ``PermanentError`` (codes ``bad_role``, ``bad_name``, ``bad_password``, ``user_exists``) and
 ``NotFoundError`` (``not_found``) for bad input; nothing else on purpose.
 """
@@ -34,6 +38,7 @@ SESSION_HOURS = 12.0  # idle time after which a session ends
 _TOUCH_SECONDS = 60  # update last_seen at most this often
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 _MAX_PASSWORD_BYTES = 72  # bcrypt looks at no more
+TOKEN_DAYS = 90  # default life of an API token
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -55,7 +60,8 @@ CREATE TABLE IF NOT EXISTS tokens (
     user TEXT NOT NULL REFERENCES users(name),
     label TEXT,
     created_at TEXT NOT NULL,
-    last_used TEXT
+    last_used TEXT,
+    expires_at TEXT
 );
 CREATE TABLE IF NOT EXISTS batches (
     batch TEXT PRIMARY KEY,
@@ -123,9 +129,18 @@ class AppDB:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=30000")
         self._db.executescript(_SCHEMA)
+        self._migrate()
         self._lock = threading.Lock()
         self._key = secret.encode("utf-8")
         self._dummy_hash: bytes | None = None
+
+    def _migrate(self) -> None:
+        """Bring a database made by an earlier version up to date (tokens made before expiry existed get
+        ``TOKEN_DAYS`` from now)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(tokens)")}
+        if "expires_at" not in columns:
+            self._db.execute("ALTER TABLE tokens ADD COLUMN expires_at TEXT")
+            self._db.execute("UPDATE tokens SET expires_at = ?", (_iso(_now() + timedelta(days=TOKEN_DAYS)),))
 
     def close(self) -> None:
         self._db.close()
@@ -177,9 +192,13 @@ class AppDB:
         self.execute("UPDATE users SET role = ? WHERE name = ?", (check_role(role), self._require(name)))
 
     def set_password(self, name: str, password: str) -> None:
+        """A new password; it ends every session and revokes every API token of the user."""
         check_password_rules(password)
         hashed = bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(BCRYPT_ROUNDS)).decode("ascii")
-        self.execute("UPDATE users SET password_hash = ? WHERE name = ?", (hashed, self._require(name)))
+        name = self._require(name)
+        self.execute("UPDATE users SET password_hash = ? WHERE name = ?", (hashed, name))
+        self.execute("DELETE FROM sessions WHERE user = ?", (name,))
+        self.execute("DELETE FROM tokens WHERE user = ?", (name,))
 
     def set_active(self, name: str, active: bool) -> None:
         """Disabling a user also ends their sessions and revokes their API tokens."""
@@ -238,26 +257,55 @@ class AppDB:
         self.execute("DELETE FROM sessions WHERE digest = ?", (self._digest(token),))
 
     # ------------------------------------------------------------------ API tokens
-    def new_token(self, name: str, label: str | None = None) -> str:
-        """A new API token for ``name`` (shown once; only its digest is kept)."""
+    def new_token(self, name: str, label: str | None = None, days: float = TOKEN_DAYS) -> str:
+        """A new API token for ``name``, valid ``days`` days (shown once; only its digest is kept)."""
         name = self._require(name)
+        if not 0 < days <= 3650:
+            raise PermanentError("số ngày hiệu lực: 1-3650 / days: 1-3650", code="bad_value")
         token = "sohoa_" + secrets.token_urlsafe(32)
+        now = _now()
         self.execute(
-            "INSERT INTO tokens(digest, user, label, created_at) VALUES (?, ?, ?, ?)",
-            (self._digest(token), name, label, _iso(_now())),
+            "INSERT INTO tokens(digest, user, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            (self._digest(token), name, label, _iso(now), _iso(now + timedelta(days=days))),
         )
         return token
 
     def token_user(self, token: str) -> User | None:
+        """The active user of a live token; None for an unknown, revoked or expired one."""
         digest = self._digest(token)
-        rows = self.execute("SELECT user, last_used FROM tokens WHERE digest = ?", (digest,))
+        rows = self.execute("SELECT user, last_used, expires_at FROM tokens WHERE digest = ?", (digest,))
         if not rows:
             return None
-        user = self.get_user(rows[0][0])
+        name, last_used, expires_at = rows[0]
         now = _now()
-        if user and (not rows[0][1] or (now - datetime.fromisoformat(rows[0][1])).total_seconds() > _TOUCH_SECONDS):
+        if expires_at and datetime.fromisoformat(expires_at) <= now:
+            return None
+        user = self.get_user(name)
+        if user and (not last_used or (now - datetime.fromisoformat(last_used)).total_seconds() > _TOUCH_SECONDS):
             self.execute("UPDATE tokens SET last_used = ? WHERE digest = ?", (_iso(now), digest))
         return user
+
+    def tokens(self, name: str | None = None) -> list[dict[str, Any]]:
+        """API tokens (never the tokens themselves): id, user, label, created_at, last_used, expires_at,
+        expired; of ``name`` or of everyone, newest first."""
+        sql = "SELECT rowid, user, label, created_at, last_used, expires_at FROM tokens"
+        rows = self.execute(
+            sql + (" WHERE user = ?" if name else "") + " ORDER BY rowid DESC", (name.lower(),) if name else ()
+        )
+        now = _now()
+        keys = ("id", "user", "label", "created_at", "last_used", "expires_at")
+        return [
+            dict(zip(keys, row, strict=True)) | {"expired": bool(row[5]) and datetime.fromisoformat(row[5]) <= now}
+            for row in rows
+        ]
+
+    def revoke_token(self, token_id: int) -> str:
+        """Revoke one API token by its id; returns its user. Raises ``NotFoundError``."""
+        rows = self.execute("SELECT user FROM tokens WHERE rowid = ?", (token_id,))
+        if not rows:
+            raise NotFoundError(f"không có API token / no API token {token_id}")
+        self.execute("DELETE FROM tokens WHERE rowid = ?", (token_id,))
+        return str(rows[0][0])
 
     def token_count(self, name: str) -> int:
         return int(self.execute("SELECT count(*) FROM tokens WHERE user = ?", (name,))[0][0])

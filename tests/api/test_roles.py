@@ -60,6 +60,8 @@ LEAST_ROLE: dict[tuple[str, str], str | None] = {
     ("POST", "/api/v1/users"): "admin",
     ("PATCH", "/api/v1/users/{name}"): "admin",
     ("POST", "/api/v1/users/{name}/tokens"): "admin",
+    ("GET", "/api/v1/tokens"): "admin",
+    ("DELETE", "/api/v1/tokens/{token_id}"): "admin",
     ("GET", "/api/v1/audit"): "admin",
     # API: public
     ("GET", "/api/v1/health"): PUBLIC,
@@ -139,6 +141,7 @@ def _fill(world: World, path: str) -> str:
         .replace("{doc_id}", doc)
         .replace("{name}", "operator2")
         .replace("{page}", "1")
+        .replace("{token_id}", "999999")
     )
 
 

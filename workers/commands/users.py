@@ -1,7 +1,9 @@
 """``sohoa user``: users of the web app and API tokens for scripts (in ``Settings.app_db_path``).
 
 sohoa user add NAME --role operator|staff|admin [--password P]   (prompts on a terminal, else generates)
-sohoa user token NAME [--label L]                                 prints a new API token (Bearer)
+sohoa user token NAME [--label L] [--days N]                      prints a new API token (Bearer), valid N days
+sohoa user tokens [NAME] [--json]                                 API tokens with their ids and expiry
+sohoa user revoke ID                                              revokes one API token
 sohoa user list [--json]
 sohoa user set NAME [--role R] [--password P | --new-password] [--disable | --enable]
 sohoa user ensure-demo                                            demo / sohoa-demo, admin (idempotent)
@@ -48,8 +50,26 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 def _cmd_token(args: argparse.Namespace) -> int:
     with _db(args.settings) as db:
-        token = users.new_token(db, args.name, args.label)
+        token = users.new_token(db, args.name, args.label, args.days or args.settings.token_days)
     print(token)
+    return 0
+
+
+def _cmd_tokens(args: argparse.Namespace) -> int:
+    with _db(args.settings) as db:
+        rows = users.list_tokens(db, args.name)
+    lines = [
+        f"{r['id']:>5} {r['user']:24} {r['label'] or '-':16} hết hạn / expires {r['expires_at'] or '-'}"
+        + ("  (đã hết hạn / expired)" if r["expired"] else "")
+        for r in rows
+    ]
+    return emit(args, rows, lines)
+
+
+def _cmd_revoke(args: argparse.Namespace) -> int:
+    with _db(args.settings) as db:
+        owner = users.revoke_token(db, args.id)
+    print(f"đã thu hồi / revoked token {args.id} ({owner})")
     return 0
 
 
@@ -96,7 +116,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p = commands.add_parser("token", help="print a new API token for NAME (use as 'Authorization: Bearer ...')")
     p.add_argument("name")
     p.add_argument("--label", help="what the token is for (shown in the user list)")
+    p.add_argument("--days", type=int, help="days the token is valid (default SOHOA_TOKEN_DAYS, 90)")
     p.set_defaults(func=_cmd_token)
+
+    p = commands.add_parser("tokens", help="API tokens (ids, labels, expiry), of NAME or everyone")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_tokens)
+
+    p = commands.add_parser("revoke", help="revoke one API token by its id (see 'tokens')")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=_cmd_revoke)
 
     p = commands.add_parser("list", help="users, roles and token counts")
     p.add_argument("--json", action="store_true")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..appdb import AppDB, User, generate_password
+from ..appdb import TOKEN_DAYS, AppDB, User, generate_password
 from ..errors import NotFoundError, PermanentError
 
 DEMO_USER = "demo"
@@ -57,7 +57,8 @@ def update_user(
     password: str | None = None,
     actor: str | None = None,
 ) -> dict[str, Any]:
-    """Change role, password and/or active flag of ``name`` (disabling ends sessions and revokes tokens).
+    """Change role, password and/or active flag of ``name`` (a new password or disabling ends the user's
+    sessions and revokes their API tokens).
 
     ``actor`` is the administrator asking (None: the command line, run by whoever owns the server).
     Returns what changed, the password shown as ``"changed"``. Raises ``NotFoundError`` and
@@ -78,9 +79,22 @@ def update_user(
     return {k: v for k, v in changed.items() if v is not None}
 
 
-def new_token(db: AppDB, name: str, label: str | None = None) -> str:
-    """A new API token for ``name``, to show once; raises ``NotFoundError``."""
-    return db.new_token(name, label)
+def new_token(db: AppDB, name: str, label: str | None = None, days: float = TOKEN_DAYS) -> str:
+    """A new API token for ``name`` valid ``days`` days, to show once; raises ``NotFoundError`` and
+    ``PermanentError`` (``bad_value``: days not within 1-3650)."""
+    return db.new_token(name, label, days)
+
+
+def list_tokens(db: AppDB, name: str | None = None) -> list[dict[str, Any]]:
+    """The API tokens of ``name`` (everyone's when None) with id, label, dates and ``expired``."""
+    if name is not None:
+        get_user(db, name)
+    return db.tokens(name)
+
+
+def revoke_token(db: AppDB, token_id: int) -> str:
+    """Revoke one API token; returns whose it was. Raises ``NotFoundError``."""
+    return db.revoke_token(token_id)
 
 
 def ensure_demo(db: AppDB) -> bool:

@@ -51,18 +51,42 @@ def add_user(body: UserIn, request: Request, who: Admin, db: DB) -> dict[str, An
 
 @router.patch("/users/{name}")
 def patch_user(name: str, body: UserPatch, request: Request, who: Admin, db: DB) -> dict[str, Any]:
-    """Change a user's role, password or active flag (disabling ends sessions and revokes tokens). (admin)"""
+    """Change a user's role, password or active flag (a new password or disabling ends the user's sessions
+    and revokes their API tokens). (admin)"""
     changed = users.update_user(db, name, role=body.role, active=body.active, password=body.password, actor=who.name)
     audit.record(db, who.name, "user_update", name.lower(), client_ip(request), **changed)
     return users.user_view(db, users.get_user(db, name))
 
 
 @router.post("/users/{name}/tokens", status_code=201)
-def new_token(name: str, request: Request, who: Admin, db: DB, label: str | None = None) -> dict[str, str]:
-    """A new API token for ``name``, shown once. (admin)"""
-    token = users.new_token(db, name, label)
-    audit.record(db, who.name, "token_create", name.lower(), client_ip(request), label=label)
-    return {"name": name.lower(), "token": token}
+def new_token(
+    name: str,
+    request: Request,
+    who: Admin,
+    db: DB,
+    label: str | None = None,
+    days: int | None = Query(None, ge=1, le=3650, description="days valid (default SOHOA_TOKEN_DAYS, 90)"),
+) -> dict[str, Any]:
+    """A new API token for ``name``, shown once, valid ``days`` days. (admin)"""
+    valid = days or request.app.state.settings.token_days
+    token = users.new_token(db, name, label, valid)
+    audit.record(db, who.name, "token_create", name.lower(), client_ip(request), label=label, days=valid)
+    created = users.list_tokens(db, name)[0]
+    return {"name": name.lower(), "token": token, "id": created["id"], "expires_at": created["expires_at"]}
+
+
+@router.get("/tokens")
+def list_tokens(who: Admin, db: DB, user: str | None = None) -> list[dict[str, Any]]:
+    """API tokens (ids, labels, dates; never the tokens), of ``user`` or everyone, newest first. (admin)"""
+    return users.list_tokens(db, user)
+
+
+@router.delete("/tokens/{token_id}")
+def revoke_token(token_id: int, request: Request, who: Admin, db: DB) -> dict[str, Any]:
+    """Revoke one API token by its id. (admin)"""
+    owner = users.revoke_token(db, token_id)
+    audit.record(db, who.name, "token_revoke", owner, client_ip(request), token_id=token_id)
+    return {"id": token_id, "user": owner, "revoked": True}
 
 
 @router.get("/audit", tags=["audit"])

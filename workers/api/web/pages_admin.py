@@ -85,6 +85,7 @@ def _admin_page(
         who,
         status_code=status_code,
         users=users.list_users(db),
+        tokens=[t for t in users.list_tokens(db) if not t["expired"]][:LIST_LIMIT],
         roles=ROLES,
         register=register,
         **extra,
@@ -117,9 +118,17 @@ async def admin_update_user(name: str, request: Request, who: Admin, ctx: Ctx, d
     try:
         users.get_user(db, name)
         if action == "token":
-            token = users.new_token(db, name, "web")
-            audit.record(db, who.name, "token_create", name, client_ip(request), label="web")
-            secret = {"label": f"API token của {name} (chỉ hiện một lần)", "value": token}
+            days = request.app.state.settings.token_days
+            token = users.new_token(db, name, "web", days)
+            audit.record(db, who.name, "token_create", name, client_ip(request), label="web", days=days)
+            secret = {"label": f"API token của {name} (chỉ hiện một lần, hiệu lực {days} ngày)", "value": token}
+        elif action == "revoke":
+            raw = str(form.get("token_id") or "")
+            token_id = int(raw) if raw.isdigit() else 0
+            if not any(t["id"] == token_id for t in users.list_tokens(db, name)):
+                raise PermanentError("không có API token này / no such API token", code="bad_value")
+            users.revoke_token(db, token_id)
+            audit.record(db, who.name, "token_revoke", name, client_ip(request), token_id=token_id)
         else:
             if action == "password":
                 password = generate_password()
@@ -131,7 +140,8 @@ async def admin_update_user(name: str, request: Request, who: Admin, ctx: Ctx, d
             audit.record(db, who.name, "user_update", name.lower(), client_ip(request), **changed)
     except SohoaError as exc:
         return _admin_page(request, ctx, db, who, 400, error=exc.message)
-    return _admin_page(request, ctx, db, who, notice=f"Đã cập nhật {name}.", secret=secret)
+    notice = f"Đã thu hồi API token của {name}." if action == "revoke" else f"Đã cập nhật {name}."
+    return _admin_page(request, ctx, db, who, notice=notice, secret=secret)
 
 
 @router.post("/admin/register")
