@@ -4,8 +4,12 @@ Images (PNG, JPEG, TIFF) are read with Pillow; PDFs are rasterized by poppler th
 wrapper (``workers.pipeline.poppler``: timeout and memory limit). The page is turned upright with the rotation the OCR stage found (``page_info``). Previews are
 cached under ``$SOHOA_HOME/cache/previews`` (derived state: delete at will).
 
-Raises ``NotFoundError`` (no such page / file not stored yet) and ``PermanentError`` (code
-``preview_failed``) when the file cannot be rendered.
+Every frame of a multi-page image is checked against the pixel limit before anything is decoded, and
+Pillow's own decompression-bomb guard is mapped to the same code. Failed documents have no previews.
+
+Raises ``NotFoundError`` (no such page / file not stored yet) and ``PermanentError`` (codes
+``preview_failed`` when the file cannot be rendered, ``preview_too_large`` over the pixel limit,
+``document_failed`` for a document that failed).
 """
 
 from __future__ import annotations
@@ -34,17 +38,37 @@ def _rotation(record: dict[str, Any], page: int) -> int:
     return 0
 
 
-def _from_image(path: Path, page: int, width: int, max_pixels: int) -> Image.Image:
-    with Image.open(path) as image:
+def _too_large() -> PermanentError:
+    return PermanentError(code="preview_too_large")
+
+
+def _check_frames(image: Image.Image, max_pixels: int, max_frames: int) -> None:
+    """Raises ``preview_too_large`` when any frame (not only the first) is over ``max_pixels``; reading
+    the frames' headers decodes no pixels."""
+    frames = min(int(getattr(image, "n_frames", 1) or 1), max_frames)
+    for index in range(frames):
+        if index:
+            image.seek(index)
         if image.width * image.height > max_pixels:
-            raise PermanentError("ảnh trang quá lớn để xem trước / page too large to preview", code="preview_failed")
-        try:
-            image.seek(page - 1)
-        except EOFError as exc:
-            raise NotFoundError(f"không có trang {page} / no page {page}") from exc
-        frame = ImageOps.exif_transpose(image) if page == 1 else image.copy()
-        frame.thumbnail((width, width * 3))
-        return frame.convert("L" if frame.mode in ("1", "L", "I;16") else "RGB")
+            raise _too_large()
+    image.seek(0)
+
+
+def _from_image(path: Path, page: int, width: int, limits: Limits) -> Image.Image:
+    try:
+        with Image.open(path) as image:
+            _check_frames(image, limits.max_pixels, limits.max_pages)
+            try:
+                image.seek(page - 1)
+            except EOFError as exc:
+                raise NotFoundError(f"không có trang {page} / no page {page}") from exc
+            if image.width * image.height > limits.max_pixels:
+                raise _too_large()
+            frame = ImageOps.exif_transpose(image) if page == 1 else image.copy()
+            frame.thumbnail((width, width * 3))
+            return frame.convert("L" if frame.mode in ("1", "L", "I;16") else "RGB")
+    except Image.DecompressionBombError as exc:  # Pillow's own guard: the same answer as the limit's
+        raise _too_large() from exc
 
 
 def _from_pdf(path: Path, page: int, width: int, limits: Limits) -> Image.Image:
@@ -56,7 +80,14 @@ def _from_pdf(path: Path, page: int, width: int, limits: Limits) -> Image.Image:
     if page > info.pages:
         raise NotFoundError(f"không có trang {page} / no page {page}")
     page_width_pt = info.sizes[page - 1][0] or 595.0
+    page_height_pt = info.sizes[page - 1][1] or 842.0
     dpi = max(20, min(300, round(width / (page_width_pt / 72))))
+    # A very tall page at that resolution could still be over the limit: lower it, or refuse.
+    fits = int((limits.max_pixels / ((page_width_pt / 72) * (page_height_pt / 72))) ** 0.5)
+    if fits < dpi:
+        if fits < 10:
+            raise _too_large()
+        dpi = fits
     image_path = poppler.rasterize(
         path,
         page,
@@ -87,6 +118,8 @@ def _source(ctx: Context, record: dict[str, Any]) -> tuple[str, bool]:
 
 def render_page(ctx: Context, record: dict[str, Any], page: int, width: int) -> Path:
     """The cached PNG of ``page`` (1-based) at about ``width`` pixels wide (rounded to one of ``WIDTHS``)."""
+    if record.get("state") == "failed":
+        raise PermanentError(code="document_failed")
     pages = record.get("pages")
     if page < 1 or (pages and page > int(pages)):
         raise NotFoundError(f"không có trang {page} / no page {page}")
@@ -108,8 +141,10 @@ def render_page(ctx: Context, record: dict[str, Any], page: int, width: int) -> 
             image = (
                 _from_pdf(local, page, width, ctx.settings.limits)
                 if is_pdf
-                else _from_image(local, page, width, ctx.settings.limits.max_pixels)
+                else _from_image(local, page, width, ctx.settings.limits)
             )
+        except Image.DecompressionBombError as exc:
+            raise _too_large() from exc
         except (OSError, SyntaxError, ValueError) as exc:  # Pillow: unreadable or truncated image
             raise PermanentError(f"không đọc được ảnh / cannot read image: {exc}", code="preview_failed") from exc
         if rotation:
