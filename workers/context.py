@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .ports import BlobStore, Bus, SearchIndex
 from .registry import open_bus, open_index, open_store
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def original_key(doc_id: str) -> str:
@@ -30,6 +34,15 @@ class Context:
     bus: Bus
     store: BlobStore
     index: SearchIndex
+    _database: Engine | None = field(default=None, repr=False)
+
+    def database(self) -> Engine:
+        """The relational store (:mod:`workers.db`), opened and migrated on first use."""
+        if self._database is None:
+            from .db import open_database
+
+            self._database = open_database(self.settings)
+        return self._database
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
@@ -41,6 +54,8 @@ class Context:
     def close(self) -> None:
         self.bus.close()
         self.index.close()
+        if self._database is not None:
+            self._database.dispose()
 
     def __enter__(self) -> Context:
         return self

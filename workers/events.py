@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -73,6 +73,52 @@ class MessageRejected(BaseModel):
     original: str = Field(description="the message value, decoded as UTF-8 with replacement, cut to 64 KiB")
 
 
+class _DossierEvent(BaseModel):
+    """A dossier's state in the one-stop system (một cửa điện tử), as that system publishes it. Fields
+    it does not know yet are null; a later event fills them. ``event_id`` makes a redelivery harmless."""
+
+    version: Literal[1] = 1
+    event_id: str = Field(default_factory=_new_id)
+    occurred_at: datetime = Field(default_factory=_now)
+    ma_ho_so: str = Field(description="e.g. 000.12.37.H37-240327-0030")
+    thu_tuc: str | None = None
+    linh_vuc: str | None = None
+    chu_the: str | None = None
+    ngay_tiep_nhan: date | None = None
+    ngay_hen_tra: date | None = None
+    ngay_tra_ket_qua: date | None = None
+    trang_thai: str | None = None
+    ket_qua_so_ky_hieu: str | None = None
+    ket_qua_ngay_ban_hanh: date | None = None
+
+
+class DossierReceived(_DossierEvent):
+    """The one-stop system received a dossier (ngay_tiep_nhan and ngay_hen_tra are set)."""
+
+    type: Literal["dossier.received"] = "dossier.received"
+
+
+class DossierUpdated(_DossierEvent):
+    """A dossier's data changed (state, due date ...)."""
+
+    type: Literal["dossier.updated"] = "dossier.updated"
+
+
+class DossierReturned(_DossierEvent):
+    """The result was returned to the applicant (ngay_tra_ket_qua and the result's số ký hiệu set)."""
+
+    type: Literal["dossier.returned"] = "dossier.returned"
+
+
+DossierEvent = Annotated[DossierReceived | DossierUpdated | DossierReturned, Field(discriminator="type")]
+_DOSSIER_ADAPTER: TypeAdapter[DossierReceived | DossierUpdated | DossierReturned] = TypeAdapter(DossierEvent)
+
+
+def decode_dossier_event(data: bytes) -> DossierReceived | DossierUpdated | DossierReturned:
+    """Parse a ``dossier.*`` event; raises ``pydantic.ValidationError`` on a malformed message."""
+    return _DOSSIER_ADAPTER.validate_json(data)
+
+
 Event = Annotated[FileUploaded | FileProcessed | FileFailed, Field(discriminator="type")]
 _EVENT_ADAPTER: TypeAdapter[FileUploaded | FileProcessed | FileFailed] = TypeAdapter(Event)
 
@@ -81,10 +127,13 @@ EVENT_MODELS: dict[str, type[BaseModel]] = {
     "file.processed": FileProcessed,
     "file.failed": FileFailed,
     "message.rejected": MessageRejected,
+    "dossier.received": DossierReceived,
+    "dossier.updated": DossierUpdated,
+    "dossier.returned": DossierReturned,
 }
 
 
-def encode(event: FileUploaded | FileProcessed | FileFailed | MessageRejected) -> bytes:
+def encode(event: BaseModel) -> bytes:
     """Serialize an event to UTF-8 JSON bytes for the bus."""
     return event.model_dump_json().encode("utf-8")
 

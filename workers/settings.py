@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     topic_uploaded: str = "sohoa.file.uploaded"
     topic_results: str = "sohoa.file.processed"
     topic_dead: str = "sohoa.file.dead"
+    topic_dossiers: str = "sohoa.dossier.events"
     topic_partitions: int = 4
     consumer_group: str = "sohoa-workers"
     index_name: str = "sohoa-documents"

@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import metrics
+from . import dossiers, metrics
 from .clock import now_iso
 from .context import Context, derived_key, original_key
 from .errors import PermanentError, SohoaError, TransientError, describe
@@ -257,9 +257,19 @@ def _process_event(ctx: Context, event: FileUploaded) -> Outcome:
         _publish_processed(ctx, doc_id, record | {"seconds": result.seconds})
         ctx.index.upsert(doc_id, fields)
         lap("index")
+        _link_dossier(ctx, record | {"doc_id": doc_id, "state": "indexed"})
         return Outcome("indexed", None, fields["pages"], fields["pages_ocr"], stages)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _link_dossier(ctx: Context, record: dict[str, Any]) -> None:
+    """Link the document to its dossier when the list already has it. Best effort: the document is
+    indexed either way, and ``sohoa dossiers link`` (or the next import or event) links it later."""
+    try:
+        dossiers.link_document(ctx.database(), record)
+    except Exception as exc:  # never fail an indexed document over its dossier link
+        log.warning("dossier link deferred", error=str(exc))
 
 
 def _check_identity(path: Path, doc_id: str) -> None:

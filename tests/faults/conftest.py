@@ -131,7 +131,8 @@ sys.exit(cli.main(sys.argv[1:]))
 def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_") or k.startswith("SOHOA_TEST_")}
     for name, value in settings.model_dump(exclude={"limits"}).items():
-        env[f"SOHOA_{name.upper()}"] = str(value)
+        if value is not None:  # unset: the default applies
+            env[f"SOHOA_{name.upper()}"] = str(value)
     return env | extra
 
 

@@ -22,7 +22,8 @@ pytestmark = [pytest.mark.live, pytest.mark.slow]
 def _worker(settings: Settings, drain: bool) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
     for name, value in settings.model_dump(exclude={"limits"}).items():
-        env[f"SOHOA_{name.upper()}"] = str(value)
+        if value is not None:  # unset: the default applies
+            env[f"SOHOA_{name.upper()}"] = str(value)
     args = [sys.executable, "-m", "workers.cli", "worker"] + (["--drain"] if drain else [])
     return subprocess.Popen(args, cwd=ROOT, env=env)
 

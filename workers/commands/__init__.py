@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "workers.commands.register",
     "workers.commands.users",
     "workers.commands.backup",
+    "workers.commands.dossiers",
     "workers.commands.train",
 )
 

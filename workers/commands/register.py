@@ -155,3 +155,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     q.add_argument("--json", action="store_true")
     q.add_argument("--xlsx", metavar="FILE", help="also write a workbook for an inspection team")
     q.set_defaults(func=_cmd_coverage)
+    from .dossiers import report_args
+
+    report_args(rsub.add_parser("dossiers", help="dossiers received in a period: digitized, missing papers, late"))
