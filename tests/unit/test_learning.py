@@ -19,7 +19,7 @@ import pytest
 from workers.context import Context
 from workers.corrections import correct
 from workers.learn import service
-from workers.learn.model import Classifier
+from workers.learn.model import FORMAT_VERSION, Classifier
 from workers.learn.service import META_KEY, learned_analysis, load_model, train_and_save, wait_idle
 from workers.pipeline.analyze import analyze, rules_unsure
 from workers.pipeline.process import Processed
@@ -260,7 +260,7 @@ def test_retraining_starts_at_the_tenth_correction_and_not_before(
     assert wait_idle()
     meta = json.loads(ctx.store.get_bytes(META_KEY))
     assert meta["targets"]["doc_type"]["staff"] == {"phieu_kiem_soat": 10}
-    assert meta["version"] == 1 and meta["examples"] >= 26
+    assert meta["version"] == FORMAT_VERSION and meta["examples"] >= 26
     model = load_model(ctx, refresh=True)
     assert isinstance(model, Classifier) and "phieu_kiem_soat" in model.decidable["doc_type"]
     # the counter starts again: one more correction does not retrain

@@ -2,7 +2,7 @@
 
 What it reads (:func:`features`): the folded issuer header, title, trích yếu (or "V/v" line) and the first lines
 of a document, digits collapsed, so that the numbers, dates and names that vary between two documents of one kind
-weigh little. How: TF-IDF of character n-grams (2 to 5, inside word boundaries) and a multinomial logistic
+weigh little. How: one TF-IDF of character n-grams (2 to 5, inside word boundaries) and a multinomial logistic
 regression per target (``doc_type``, ``field``), whose probabilities the blend in
 :mod:`workers.pipeline.analyze` compares with a threshold.
 
@@ -21,11 +21,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from workers.pipeline.classify import Layout, letters_fold
+from workers.pipeline.classify import letters_fold, parse_layout
 
 TARGETS = ("doc_type", "field")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FIRST_LINES = 14  # the first lines carry the header, the "Số:" line, the title and the subject
+HEAD_LINES = 60  # lines laid out to find them
+MAX_FEATURES = 60000  # character n-grams kept (folded Vietnamese has a few thousand per few hundred documents)
 MIN_EXAMPLES = 5  # staff labels a class needs before the model may name it
 CV_FOLDS = 3  # k of the cross-validated accuracy: k more trainings per target
 _DIGITS = re.compile(r"\d+")
@@ -36,7 +38,7 @@ class Example:
     """One labelled document: its :func:`features` and, per target, the label and who gave it."""
 
     doc_id: str
-    text: str  # features(layout)
+    text: str  # features(document text)
     labels: dict[str, str]  # target -> code
     staff: frozenset[str] = frozenset()  # targets a person labelled (the others come from confident rules)
 
@@ -57,33 +59,39 @@ class TargetReport:
         return dict(self.__dict__)
 
 
-def features(layout: Layout) -> str:
-    """The text the model reads: folded header, title, subject and first lines, every number as ``0``."""
+def features(text: str) -> str:
+    """The text the model reads: folded header, title, subject and first lines of ``text``, every number as ``0``.
+
+    The layout is read without the taxonomy (about 1 ms, against 20 ms with its OCR-tolerant title matching: the same
+    parts on every sample) and from the first lines only, where those parts are; a model does not change when the
+    taxonomy does.
+    """
+    layout = parse_layout("\n".join(text.split("\n", HEAD_LINES)[:HEAD_LINES]))
     parts = [*layout.header, layout.title_text, layout.subject_text]
     folded = [letters_fold(p) for p in parts if p] + [ln.fold for ln in layout.lines[:FIRST_LINES]]
     return _DIGITS.sub("0", "\n".join(folded))
 
 
-def _pipeline(seed: int) -> Any:
+def _vectorizer() -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, max_features=MAX_FEATURES)
+
+
+def _classifier(seed: int) -> Any:
     from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
 
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1, max_features=60000
-    )
-    # class_weight: ten staff corrections of a new kind must count against hundreds of rule-labelled documents
-    model = LogisticRegression(C=100.0, max_iter=2000, class_weight="balanced", random_state=seed)
-    return make_pipeline(vectorizer, model)
+    # C high (little regularization): a class taught by ten documents gets probabilities near 1 on its kind.
+    # class_weight: ten staff corrections of a new kind must count against hundreds of rule-labelled documents.
+    return LogisticRegression(C=100.0, max_iter=2000, class_weight="balanced", random_state=seed)
 
 
-def _cross_validate(
-    texts: list[str], labels: list[str], staff: list[bool], seed: int
-) -> tuple[float, float | None, int]:
+def _cross_validate(matrix: Any, labels: list[str], staff: list[bool], seed: int) -> tuple[float, float | None, int]:
     """(accuracy, accuracy on staff-labelled examples, folds) of k-fold predictions (k <= CV_FOLDS).
 
     Classes with a single example are left out (no fold could both train and test on them); classes with fewer
-    examples than folds are spread as evenly as they go.
+    examples than folds are spread as evenly as they go. The vectorizer (IDF weights, vocabulary) is the one fitted on
+    every example, as it is in the model itself.
     """
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
@@ -97,7 +105,7 @@ def _cross_validate(
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*least populated class.*")
-        predicted = cross_val_predict(_pipeline(seed), [texts[i] for i in keep], kept_labels, cv=cv)
+        predicted = cross_val_predict(_classifier(seed), matrix[keep], kept_labels, cv=cv)
     right = [p == y for p, y in zip(predicted, kept_labels, strict=True)]
     by_staff = [r for r, i in zip(right, keep, strict=True) if staff[i]]
     accuracy = sum(right) / len(right)
@@ -105,12 +113,19 @@ def _cross_validate(
 
 
 class Classifier:
-    """The trained models (one per target) and how they were trained. Implements ``analyze.Learned``."""
+    """The trained models (one vectorizer, one model per target) and how they were trained.
 
-    def __init__(self, models: dict[str, Any], decidable: dict[str, frozenset[str]], meta: dict[str, Any]) -> None:
-        self.models = models  # target -> fitted scikit-learn pipeline
+    Implements ``workers.pipeline.analyze.Learned``.
+    """
+
+    def __init__(
+        self, vectorizer: Any, models: dict[str, Any], decidable: dict[str, frozenset[str]], meta: dict[str, Any]
+    ) -> None:
+        self.vectorizer = vectorizer  # fitted TfidfVectorizer (None when nothing was trained)
+        self.models = models  # target -> fitted LogisticRegression
         self.decidable = decidable  # target -> classes the model may name
         self.meta = meta  # version, trained_at, examples, per-target TargetReport dicts
+        self._last: tuple[str, Any] | None = None  # (text, vector): one document asks for both targets
 
     @classmethod
     def train(
@@ -122,27 +137,43 @@ class Classifier:
         seed: int = 0,
         trained_at: str = "",
     ) -> Classifier:
-        """Fit one model per target on ``examples``; a target with fewer than two classes gets none."""
+        """Fit one model per target on ``examples``; a target with fewer than two classes gets none.
+
+        Runs on one BLAS thread: on small sparse problems more threads only contend (3-5x slower on 2 busy cores),
+        and a background retraining must leave the other core to the API and the workers.
+        """
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1):
+            return cls._train(examples, min_examples, cross_validate, seed, trained_at)
+
+    @classmethod
+    def _train(
+        cls, examples: list[Example], min_examples: int, cross_validate: bool, seed: int, trained_at: str
+    ) -> Classifier:
+        vectorizer = _vectorizer() if examples else None
+        matrix = vectorizer.fit_transform([e.text for e in examples]) if vectorizer is not None else None
+        if vectorizer is not None:
+            vectorizer.stop_words_ = None  # the terms it left out: only weight in the pickle
         models: dict[str, Any] = {}
         decidable: dict[str, frozenset[str]] = {}
         reports: dict[str, dict[str, Any]] = {}
         for target in TARGETS:
-            rows = [e for e in examples if e.labels.get(target)]
-            labels = [e.labels[target] for e in rows]
-            is_staff = [target in e.staff for e in rows]
+            rows = [i for i, e in enumerate(examples) if e.labels.get(target)]
+            labels = [examples[i].labels[target] for i in rows]
+            is_staff = [target in examples[i].staff for i in rows]
             report = TargetReport(
                 staff=dict(Counter(y for y, s in zip(labels, is_staff, strict=True) if s).most_common()),
                 rules=dict(Counter(y for y, s in zip(labels, is_staff, strict=True) if not s).most_common()),
             )
             report.decidable = sorted(c for c, n in report.staff.items() if n >= min_examples)
-            if len(set(labels)) >= 2:
-                texts = [e.text for e in rows]
+            if len(set(labels)) >= 2 and matrix is not None:
                 if cross_validate:
-                    accuracy, on_staff, folds = _cross_validate(texts, labels, is_staff, seed)
+                    accuracy, on_staff, folds = _cross_validate(matrix[rows], labels, is_staff, seed)
                     report.cv_accuracy = None if accuracy != accuracy else round(accuracy, 4)  # NaN: not enough
                     report.cv_accuracy_staff = None if on_staff is None else round(on_staff, 4)
                     report.cv_folds = folds
-                models[target] = _pipeline(seed).fit(texts, labels)
+                models[target] = _classifier(seed).fit(matrix[rows], labels)
                 decidable[target] = frozenset(report.decidable)
                 report.trained = True
             reports[target] = report.to_dict()
@@ -152,22 +183,27 @@ class Classifier:
             "examples": len(examples),
             "staff_examples": sum(1 for e in examples if e.staff),
             "min_examples": min_examples,
+            "features": len(vectorizer.vocabulary_) if vectorizer else 0,
             "targets": reports,
             "sklearn": _sklearn_version(),
         }
-        return cls(models, decidable, meta)
+        return cls(vectorizer if models else None, models, decidable, meta)
 
     @property
     def trained(self) -> bool:
         """Whether any target can be predicted (at least one class with enough staff labels)."""
         return any(self.decidable.get(t) for t in self.models)
 
-    def predict(self, target: str, layout: Layout) -> tuple[str, float] | None:
-        """The most probable class of ``target`` and its probability, when the model may name it; else None."""
+    def predict(self, target: str, text: str) -> tuple[str, float] | None:
+        """The most probable class of ``target`` for the document ``text`` and its probability, when the model may
+        name it; else None."""
         model = self.models.get(target)
         if model is None or not self.decidable.get(target):
             return None
-        probabilities = model.predict_proba([features(layout)])[0]
+        last = self._last
+        if last is None or last[0] is not text:
+            last = self._last = (text, self.vectorizer.transform([features(text)]))
+        probabilities = model.predict_proba(last[1])[0]
         best = int(probabilities.argmax())
         code = str(model.classes_[best])
         return (code, round(float(probabilities[best]), 4)) if code in self.decidable[target] else None
@@ -177,8 +213,12 @@ class Classifier:
         import joblib
 
         buffer = io.BytesIO()
-        payload = {"models": self.models, "decidable": {t: sorted(c) for t, c in self.decidable.items()}}
-        joblib.dump({"meta": self.meta, **payload}, buffer, compress=3)
+        payload = {
+            "vectorizer": self.vectorizer,
+            "models": self.models,
+            "decidable": {t: sorted(c) for t, c in self.decidable.items()},
+        }
+        joblib.dump({"meta": self.meta, **payload}, buffer, compress=1)
         return buffer.getvalue()
 
     @classmethod
@@ -191,7 +231,7 @@ class Classifier:
         if meta.get("version") != FORMAT_VERSION:
             raise ValueError(f"model format {meta.get('version')!r}, expected {FORMAT_VERSION}")
         decidable = {t: frozenset(c) for t, c in payload["decidable"].items()}
-        return cls(payload["models"], decidable, meta)
+        return cls(payload["vectorizer"], payload["models"], decidable, meta)
 
 
 def _sklearn_version() -> str:

@@ -30,8 +30,6 @@ from ..clock import now_iso
 from ..context import Context, derived_key
 from ..errors import NotFoundError, SohoaError
 from ..pipeline.analyze import analyze, rules_unsure
-from ..pipeline.classify import parse_layout
-from ..pipeline.taxonomy import Taxonomy, load_taxonomy
 from ..pipeline.types import Analysis
 from ..settings import Settings
 from .model import MIN_EXAMPLES, TARGETS, Classifier, Example, features
@@ -88,9 +86,8 @@ def _labels(record: dict[str, Any]) -> tuple[dict[str, str], set[str]]:
     return labels, staff
 
 
-def training_examples(ctx: Context, taxonomy: Taxonomy | None = None) -> list[Example]:
+def training_examples(ctx: Context) -> list[Example]:
     """Labelled examples from every indexed record (staff labels first, then rule labels up to the cap)."""
-    tax = taxonomy or load_taxonomy()
     rows = []
     for record in ctx.index.scan():
         if record.get("state") == "indexed":
@@ -107,8 +104,7 @@ def training_examples(ctx: Context, taxonomy: Taxonomy | None = None) -> list[Ex
                 del labels[target]
         text = _text(ctx, record) if labels else ""
         if text.strip():
-            layout = parse_layout(text, tax)
-            examples.append(Example(str(record["doc_id"]), features(layout), labels, frozenset(staff)))
+            examples.append(Example(str(record["doc_id"]), features(text), labels, frozenset(staff)))
     return examples
 
 

@@ -16,7 +16,7 @@ import logging
 from typing import Protocol
 
 from workers.pipeline import extract as ex
-from workers.pipeline.classify import Classification, Layout, classify, parse_layout
+from workers.pipeline.classify import Classification, classify, parse_layout
 from workers.pipeline.taxonomy import Taxonomy, load_taxonomy
 from workers.pipeline.types import Analysis
 
@@ -31,8 +31,9 @@ MODEL_SURE = 0.8  # the model decides only with at least this probability
 class Learned(Protocol):
     """A model of document type and field (``workers.learn.model.Classifier``)."""
 
-    def predict(self, target: str, layout: Layout) -> tuple[str, float] | None:
-        """(code, probability) of ``target`` ("doc_type" or "field"), or None when the model cannot name it."""
+    def predict(self, target: str, text: str) -> tuple[str, float] | None:
+        """(code, probability) of ``target`` ("doc_type" or "field") for the document ``text``, or None when the
+        model cannot name it."""
 
 
 def rules_unsure(target: str, code: str | None, confidence: float) -> bool:
@@ -41,7 +42,7 @@ def rules_unsure(target: str, code: str | None, confidence: float) -> bool:
     return not code or code == "unknown" or confidence < RULES_SURE[target]
 
 
-def blend(kind: Classification, layout: Layout, model: Learned) -> tuple[Classification, str, str]:
+def blend(kind: Classification, text: str, model: Learned) -> tuple[Classification, str, str]:
     """The rules' ``kind`` with the model's type and field where the rules are unsure and the model is sure.
 
     Returns (classification, doc_type_source, field_source), each source ``rules`` or ``model``. A confident rule
@@ -55,7 +56,7 @@ def blend(kind: Classification, layout: Layout, model: Learned) -> tuple[Classif
             ("doc_type", kind.doc_type, kind.doc_type_confidence),
             ("field", kind.field, kind.field_confidence),
         ):
-            guess = model.predict(target, layout) if rules_unsure(target, code, conf) else None
+            guess = model.predict(target, text) if rules_unsure(target, code, conf) else None
             if guess is not None and guess[1] >= MODEL_SURE:
                 decided[target], sources[target] = guess, "model"
     except Exception:  # an unreadable or mismatched model must not cost the document its rule metadata
@@ -80,7 +81,7 @@ def analyze(text: str, taxonomy: Taxonomy | None = None, model: Learned | None =
     kind = classify(layout, tax)
     type_source = field_source = "rules"
     if model is not None:
-        kind, type_source, field_source = blend(kind, layout, model)
+        kind, type_source, field_source = blend(kind, text, model)
     issued = ex.extract_ngay_ban_hanh(layout)
     nguoi_ky, chuc_vu = ex.extract_signer(layout, tax)
     issuer = ex.extract_co_quan_ban_hanh(layout, tax)
