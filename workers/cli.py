@@ -268,6 +268,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             limit_concurrency=settings.max_connections,
             timeout_keep_alive=5,
             h11_max_incomplete_event_size=16 * 1024,
+            # X-Forwarded-For is believed only from SOHOA_TRUSTED_PROXIES, by the app itself.
+            proxy_headers=False,
         )
     finally:
         if pool is not None:
