@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from workers.cli import main
 from workers.context import Context
 from workers.corrections import correct
 from workers.learn import service
@@ -266,3 +268,21 @@ def test_retraining_starts_at_the_tenth_correction_and_not_before(
     # the counter starts again: one more correction does not retrain
     correct(ctx, ids[10], {"doc_type": "phieu_kiem_soat"}, by="lan")
     assert wait_idle() and json.loads(ctx.store.get_bytes(META_KEY))["trained_at"] == meta["trained_at"]
+
+
+def test_sohoa_train_prints_counts_and_accuracy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], samples_dir: Path
+) -> None:
+    monkeypatch.setenv("SOHOA_HOME", str(tmp_path / "clihome"))
+    assert main(["train"]) == 1  # nothing labelled yet: nothing saved
+    assert "nothing saved" in capsys.readouterr().out
+    with Context.open(Settings()) as ctx:
+        teach(ctx, samples_dir, corrected=6)
+    assert main(["train"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"phieu_kiem_soat +6 +0 +yes", out), out  # staff, rules, the model may name it
+    assert "cross-validated accuracy (3-fold)" in out and "saved models/classifier.joblib" in out
+    assert main(["train", "--json", "--no-cv", "--min-examples", "7"]) == 0
+    report = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert report["saved"] and report["targets"]["field"]["staff"] == {"bao_ve_nguoi_tieu_dung": 6}
+    assert report["targets"]["field"]["decidable"] == [] and report["targets"]["doc_type"]["cv_accuracy"] is None

@@ -10,8 +10,8 @@ size, counts and cross-validated accuracy, readable without scikit-learn) and ``
 corrections since the last training).
 
 Retraining in the background: every correction that sets a type or a field calls :func:`maybe_retrain`, which
-counts it and, from the ``RETRAIN_EVERY``-th on, trains in a thread of this process with its own backends (the
-caller's may be closed meanwhile: a CLI command exits its ``with Context`` block). A lock keeps to one training per
+counts it and, from the ``RETRAIN_EVERY``-th on, trains in a thread of this process with its own store and index
+(the caller's may be closed meanwhile: a CLI command exits its ``with Context`` block). A lock keeps to one training per
 process; the thread is not a daemon, so a CLI command finishes the training (seconds) before it exits. Two
 processes correcting at the same instant may lose one count of the counter: retraining comes one correction later.
 """
@@ -31,7 +31,7 @@ from ..context import Context, derived_key
 from ..errors import NotFoundError, SohoaError
 from ..pipeline.analyze import analyze, rules_unsure
 from ..pipeline.types import Analysis
-from ..settings import Settings
+from ..registry import open_index, open_store
 from .model import MIN_EXAMPLES, TARGETS, Classifier, Example, features
 
 MODEL_KEY = "models/classifier.joblib"
@@ -223,7 +223,7 @@ def maybe_retrain(ctx: Context, every: int = RETRAIN_EVERY) -> threading.Thread 
             _write_pending(ctx, count)
             if count < every or _train_lock.locked():
                 return None
-            _thread = threading.Thread(target=_retrain, args=(ctx.settings, every), name="sohoa-retrain")
+            _thread = threading.Thread(target=_retrain, args=(ctx, every), name="sohoa-retrain")
             _thread.start()
             return _thread
     except SohoaError as exc:
@@ -231,15 +231,21 @@ def maybe_retrain(ctx: Context, every: int = RETRAIN_EVERY) -> threading.Thread 
         return None
 
 
-def _retrain(settings: Settings, every: int) -> None:
+def _retrain(caller: Context, every: int) -> None:
     if not _train_lock.acquire(blocking=False):
         return
     try:
-        with Context.open(settings) as ctx:
+        # Its own store and index: the caller may close its own meanwhile (a CLI command leaving its `with` block).
+        # Training never touches the bus; the caller's is only there to make a Context.
+        settings = caller.settings
+        ctx = Context(settings=settings, bus=caller.bus, store=open_store(settings), index=open_index(settings))
+        try:
             # No cross-validation in the background: it costs k trainings and only `sohoa train` prints it.
             train_and_save(ctx, cross_validate=False)
             while _read_pending(ctx) >= every:  # corrections that came in meanwhile ask for another round
                 train_and_save(ctx, cross_validate=False)
+        finally:
+            ctx.index.close()
     except Exception:  # a background thread has no caller to tell; the next corrections try again
         log.exception("background retraining failed")
     finally:
