@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -313,10 +313,13 @@ def _save_link(engine: Engine, doc_id: str, code: str, role: str, how: str) -> N
         conn.execute(insert(dossier_links).values(doc_id=doc_id, ma_ho_so=code, role=role, how=how, linked_at=now))
 
 
-def links(engine: Engine) -> dict[str, dict[str, Any]]:
-    """doc_id -> {ma_ho_so, role, how}."""
+def links(engine: Engine, code: str | None = None) -> dict[str, dict[str, Any]]:
+    """doc_id -> {ma_ho_so, role, how}, of every dossier or of ``code`` only."""
+    query = select(dossier_links)
+    if code is not None:
+        query = query.where(dossier_links.c.ma_ho_so == code)
     with translate("read the dossier links"), engine.connect() as conn:
-        return {r["doc_id"]: dict(r) for r in conn.execute(select(dossier_links)).mappings()}
+        return {r["doc_id"]: dict(r) for r in conn.execute(query).mappings()}
 
 
 def link_all(engine: Engine, records: Iterable[dict[str, Any]]) -> int:
@@ -341,18 +344,19 @@ def required_roles(dossier: dict[str, Any]) -> tuple[str, ...]:
 
 def report(
     engine: Engine,
-    records: dict[str, dict[str, Any]],
+    lookup: Callable[[str], dict[str, Any] | None],
     start: date,
     end: date,
     *,
     lag_days: int = 7,
 ) -> dict[str, Any]:
     """Dossiers received in ``[start, end]``: digitized fully or not (what is missing), late returns,
-    and digitization later than ``lag_days`` after receipt (papers) or return (the result)."""
+    and digitization later than ``lag_days`` after receipt (papers) or return (the result). ``lookup``
+    gives a document's record by id (only linked documents are looked up)."""
     linked = links(engine)
     by_dossier: dict[str, list[dict[str, Any]]] = {}
     for doc_id, link in linked.items():
-        record = records.get(doc_id)
+        record = lookup(doc_id)
         if record is not None and record.get("state") == "indexed":
             by_dossier.setdefault(link["ma_ho_so"], []).append({**link, "processed_at": record.get("processed_at")})
     rows = []

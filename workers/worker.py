@@ -36,6 +36,7 @@ from .context import Context, derived_key, original_key
 from .errors import PermanentError, SohoaError, TransientError, describe
 from .events import FileFailed, FileProcessed, FileUploaded, MessageRejected, decode, encode
 from .health import Heartbeat
+from .learn.service import learned_analysis
 from .logs import bound, get_logger
 from .pipeline.process import ProgressFn, process
 from .ports import Message
@@ -243,6 +244,8 @@ def _process_event(ctx: Context, event: FileUploaded) -> Outcome:
         _check_identity(source, doc_id)
         lap("download")
         result = process(source, workdir, ctx.settings, _progress(ctx, doc_id))
+        # Where the rules are unsure, the classifier learned from staff corrections may decide.
+        result.analysis = learned_analysis(ctx, result.read.text, result.analysis)
         stages.update(result.stages)
         clock = time.monotonic()
         fields = processed_fields(result, ctx.settings.low_confidence)

@@ -146,3 +146,34 @@ def test_review_offers_register_link_candidates_confirmed_in_one_click(world: Wo
     assert item["reason"] == "low_confidence" and item["link_candidates"] == []
     report = world.client.get("/api/v1/reports/coverage", headers=staff, params={"as_of": "2024-09-24"}).json()
     assert report["links"] == {"exact": 0, "repaired": 0, "confirmed": 1}
+
+
+def test_the_dossier_pages_flag_late_dossiers_and_the_export_keeps_text_as_text(world: World) -> None:
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    from workers import dossiers
+
+    code = "000.12.37.H37-240301-0001"
+    listing = (
+        ",".join(dossiers.COLUMNS)
+        + f'\n{code},Cấp Giấy phép bán lẻ rượu,ruou,=HYPERLINK("http://x"),2024-03-01,2024-03-15,2024-03-20,'
+        "da_tra_ket_qua,12/GP-SCT,2023-03-15\n"
+    )
+    engine = world.ctx.database()
+    dossiers.import_dossiers(engine, listing.encode())
+    dossiers.link_staff(engine, world.doc, code, "ket_qua", {"doc_type": "giay_phep"})
+    staff = world.as_role("staff")
+    page = world.client.get("/dossiers?from=2024-03-01&to=2024-03-31", headers=staff)
+    assert page.status_code == 200 and "Trễ hạn" in page.text and code in page.text
+    one = world.client.get(f"/dossiers/{code}", headers=staff)
+    assert one.status_code == 200 and "Còn thiếu" in one.text and "giay-phep.png" in one.text
+    data = world.client.get(f"/api/v1/dossiers/{code}", headers=staff).json()
+    assert data["late"] is True and [d["role"] for d in data["documents"]] == ["ket_qua"]
+    assert data["missing"] == ["don_de_nghi", "giay_bien_nhan"]
+    xlsx = world.client.get("/api/v1/dossiers.xlsx?from=2024-03-01&to=2024-03-31", headers=staff)
+    assert xlsx.status_code == 200
+    sheet = load_workbook(_io.BytesIO(xlsx.content))["Hồ sơ"]
+    cell = sheet.cell(row=2, column=4)
+    assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"  # text, never a formula

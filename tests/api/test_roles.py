@@ -88,6 +88,11 @@ LEAST_ROLE: dict[tuple[str, str], str | None] = {
     ("POST", "/documents/{doc_id}/reprocess"): "admin",
     ("GET", "/review"): "staff",
     ("GET", "/coverage"): "staff",
+    ("GET", "/dossiers"): "staff",
+    ("GET", "/dossiers/{code}"): "staff",
+    ("GET", "/api/v1/dossiers/report"): "staff",
+    ("GET", "/api/v1/dossiers/{code}"): "staff",
+    ("GET", "/api/v1/dossiers.xlsx"): "staff",
     ("GET", "/coverage.xlsx"): "staff",
     ("GET", "/admin"): "admin",
     ("POST", "/admin/users"): "admin",
@@ -142,6 +147,7 @@ def _fill(world: World, path: str) -> str:
         .replace("{name}", "operator2")
         .replace("{page}", "1")
         .replace("{token_id}", "999999")
+        .replace("{code}", "000.12.37.H37-240301-0001")
     )
 
 

@@ -9,7 +9,10 @@ export, the audit log, and an operator who may not search. Each page is saved to
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +20,7 @@ import pytest
 
 from tests.browser.conftest import DEMO, Server, screenshot
 from tests.browser.scans import make_scans
+from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -242,3 +246,26 @@ def test_operator_sees_upload_but_not_search(browser: Any, server: Server) -> No
         assert Journey.batch not in pg.inner_text("main")
     finally:
         context.close()
+
+
+def test_dossier_pages(page: Any, server: Server, tmp_path_factory: pytest.TempPathFactory) -> None:
+    code = "000.12.37.H37-240301-0042"
+    listing = tmp_path_factory.mktemp("dossiers") / "mot-cua.csv"
+    listing.write_text(
+        "ma_ho_so,thu_tuc,linh_vuc,chu_the,ngay_tiep_nhan,ngay_hen_tra,ngay_tra_ket_qua,trang_thai,"
+        "ket_qua_so_ky_hieu,ket_qua_ngay_ban_hanh\n"
+        f"{code},Cấp Giấy phép bán lẻ rượu,ruou,Hộ kinh doanh Hoa Mai,01/03/2024,15/03/2024,20/03/2024,"
+        "da_tra_ket_qua,12/GP-SCT,20/03/2024\n",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")} | {"SOHOA_HOME": str(server.home)}
+    subprocess.run(
+        [sys.executable, "-m", "workers.cli", "dossiers", "import", str(listing)], env=env, cwd=ROOT, check=True
+    )
+    page.goto(f"{server.url}/dossiers?from=2024-03-01&to=2024-03-31")
+    assert "Trễ hạn" in page.inner_text("table")
+    page.click(f"text={code}")
+    page.wait_for_load_state()
+    assert "Trả kết quả trễ hạn" in page.inner_text(".page-head")
+    assert "Còn thiếu" in page.inner_text("body") and "Hộ kinh doanh Hoa Mai" in page.inner_text("dl")
+    screenshot(page, "15-dossier")

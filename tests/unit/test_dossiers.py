@@ -133,11 +133,11 @@ def test_the_report_counts_digitized_missing_late_and_slow_digitization(engine) 
         "b1": {"doc_id": "b1", "doc_type": "giay_bien_nhan", "dossier": B, "state": "indexed", "processed_at": early},
     }
     dossiers.link_all(engine, records.values())
-    data = dossiers.report(engine, records, date(2024, 3, 1), date(2024, 4, 30), lag_days=7)
+    data = dossiers.report(engine, records.get, date(2024, 3, 1), date(2024, 4, 30), lag_days=7)
     rows = {r["ma_ho_so"]: r for r in data["dossiers"]}
     assert (data["received"], data["digitized"], data["late"], data["late_digitization"]) == (2, 1, 1, 1)
     assert rows[A]["digitized"] and rows[A]["late"] and rows[A]["late_digitization"] and rows[A]["max_lag_days"] == 30
     assert rows[B]["missing"] == ["don_de_nghi"] and not rows[B]["late"]
     assert data["by_field"]["ruou"] == {"received": 1, "digitized": 1, "late": 1}
-    outside = dossiers.report(engine, records, date(2024, 4, 1), date(2024, 4, 30))
+    outside = dossiers.report(engine, records.get, date(2024, 4, 1), date(2024, 4, 30))
     assert outside["received"] == 1  # only B was received in April

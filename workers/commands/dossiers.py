@@ -81,7 +81,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if end < start:
         raise PermanentError("--to trước --from / --to is before --from", code="bad_value")
     with Context.open(args.settings) as ctx:
-        data = dossiers.report(ctx.database(), _records(ctx), start, end, lag_days=args.lag_days)
+        data = dossiers.report(ctx.database(), ctx.index.get, start, end, lag_days=args.lag_days)
     lines = [
         f"Hồ sơ tiếp nhận / received {data['from']}..{data['to']}: {data['received']}, "
         f"số hóa đủ / fully digitized {data['digitized']} ({data['rate']}), trễ hạn / late {data['late']}, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import admin, batches, documents, health, live, reports, review, search
+from . import admin, batches, documents, dossiers, health, live, reports, review, search
 
 ROUTERS: tuple[APIRouter, ...] = tuple(
-    module.router for module in (batches, live, documents, review, search, admin, reports, health)
+    module.router for module in (batches, live, documents, review, search, admin, reports, dossiers, health)
 )

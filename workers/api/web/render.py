@@ -27,6 +27,7 @@ NAV = (
     ("/search", "Tìm kiếm", "staff"),
     ("/review", "Cần duyệt", "staff"),
     ("/coverage", "Báo cáo số hóa", "staff"),
+    ("/dossiers", "Hồ sơ TTHC", "staff"),
     ("/admin", "Quản trị", "admin"),
     ("/audit", "Nhật ký", "admin"),
 )
