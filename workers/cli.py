@@ -46,7 +46,7 @@ def load_settings(cluster: bool = False) -> Settings:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
-    from .ingest import expand, ingest_paths
+    from .ingest import expand, ingest_paths, skipped_files
     from .services.batches import clean_batch_name, clean_dossier
 
     settings: Settings = args.settings
@@ -60,8 +60,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         task = bar.add_task("Tải lên / uploading", total=total)
         report = ingest_paths(ctx, paths, batch, dossier, on_file=lambda _u: bar.advance(task))
     counts = Counter(f.status for f in report.files)
+    skipped = [str(p) for p in skipped_files(paths)]
     if args.json:
-        print_json({"batch": report.batch, "files": [f.__dict__ for f in report.files], "counts": counts})
+        files = [f.__dict__ for f in report.files]
+        print_json({"batch": report.batch, "files": files, "counts": counts, "skipped": skipped})
     else:
         print(f"batch: {report.batch}")
         print(
@@ -71,6 +73,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for f in report.files:
             if f.status == "rejected":
                 print(f"  rejected {f.filename}: {f.error_code}")
+        if skipped:
+            print(f"bỏ qua / skipped {len(skipped)} tệp không phải PDF, TIFF, PNG, JPEG / not a scan:")
+            for name in skipped:
+                print(f"  {name}")
     return 0
 
 

@@ -15,7 +15,10 @@ of failure codes agrees with it.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
+
+_PATHS = re.compile(r"(?:/[^/\s'\"]+)+/")
 
 
 class ErrorInfo(NamedTuple):
@@ -158,7 +161,8 @@ class SohoaError(Exception):
             self.code = code
         text = message if message is not None else describe(self.code)
         if detail:
-            text = f"{text} Chi tiết / detail: {detail}"
+            # Details come from tools that name the worker's temporary files: keep the file names only.
+            text = f"{text} Chi tiết / detail: {_PATHS.sub('', detail)}"
         super().__init__(text)
         self.message = text
 

@@ -70,6 +70,18 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def skipped_files(paths: Iterable[Path]) -> list[Path]:
+    """Files under the folders in ``paths`` that :func:`expand` passes over (not a scan type), so the
+    person who uploaded the folder is told which ones were not taken."""
+    return [
+        child
+        for path in paths
+        if path.is_dir()
+        for child in sorted(path.rglob("*"))
+        if child.is_file() and not child.name.startswith(".") and child.suffix.lower() not in SCAN_SUFFIXES
+    ]
+
+
 def upload_entries(record: dict[str, object]) -> list[dict[str, object]]:
     """The record's uploads, oldest first; a record made before they were kept has its one upload."""
     kept = record.get("uploads")

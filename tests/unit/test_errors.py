@@ -82,3 +82,8 @@ def test_errors_take_their_message_and_status_from_the_catalogue() -> None:
     assert AuthError().http_status == 403
     assert PermanentError("cụ thể / specific", code="not_failed").http_status == 400
     assert PermanentError("x", code="no_such_code").http_status == 500  # an uncatalogued code is a bug: 500
+
+
+def test_details_never_show_the_workers_temporary_paths() -> None:
+    exc = input_error("corrupt_file", "Syntax Error: Couldn't open file '/tmp/sohoa-k2j3/ocr-x9/original': EOF")
+    assert "/tmp" not in exc.message and "sohoa-k2j3" not in exc.message and "'original'" in exc.message

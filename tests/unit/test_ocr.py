@@ -8,6 +8,7 @@ import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -509,3 +510,77 @@ def test_a_one_pixel_image_is_a_blank_page_and_a_scan_without_text_goes_to_revie
     assert result.searchable_pdf is not None and result.searchable_pdf.exists()
     fields = processed_fields(Processed(read=result, analysis=Analysis(), seconds=0.1), settings.low_confidence)
     assert fields["state"] == "indexed" and fields["no_text"] is True and fields["review"] is True
+
+
+def _pdf_with(tmp_path: Path, name: str, draw: Any) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    draw(c, A4)
+    c.showPage()
+    c.save()
+    path = tmp_path / name
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def test_a_text_layer_in_another_script_is_not_trusted_and_the_page_is_read(
+    tmp_path: Path, settings: Settings, page_image: Image.Image
+) -> None:
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+
+    def draw(c: Any, size: tuple[float, float]) -> None:
+        c.drawImage(ImageReader(page_image.convert("RGB")), 0, 0, *size)
+        text = c.beginText(72, size[1] - 90)
+        text.setTextRenderMode(3)  # invisible, as a broken ToUnicode map would leave it
+        text.setFont("STSong-Light", 12)
+        for _ in range(8):
+            text.textLine("中华人民共和国国家标准文件编号第三部分内容")
+        c.drawText(text)
+
+    result = _read(_pdf_with(tmp_path, "mojibake.pdf", draw), tmp_path, settings)
+    assert result.pages[0].source == "ocr"
+    assert overlap(" ".join(_lines()), result.text) >= 0.8 and "中" not in result.text
+
+
+def test_a_table_of_contents_with_dot_leaders_keeps_its_text_layer(tmp_path: Path, settings: Settings) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("Serif", str(_font_file())))
+    entries = ["Căn cứ pháp lý", "Thành phần hồ sơ", "Trình tự thực hiện", "Phí và lệ phí", "Kết quả"]
+
+    def draw(c: Any, size: tuple[float, float]) -> None:
+        c.setFont("Serif", 13)
+        c.drawString(72, size[1] - 80, "MỤC LỤC")
+        for i, entry in enumerate(entries):
+            c.drawString(72, size[1] - 110 - 22 * i, f"{i + 1}. {entry} " + "." * 70 + f" {i + 3}")
+
+    result = _read(_pdf_with(tmp_path, "toc.pdf", draw), tmp_path, settings)
+    assert result.pages[0].source == "text_layer" and result.searchable_pdf is None
+    assert all(entry in result.text for entry in entries)
+
+
+def test_a_short_text_layer_over_a_scan_is_kept_and_the_scan_is_read_too(tmp_path: Path, settings: Settings) -> None:
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("Serif", str(_font_file())))
+    page_image = render_page(_lines(), dpi=200, size_in=(8.27, 11.69))  # a full A4 scan at 200 dpi
+
+    def draw(c: Any, size: tuple[float, float]) -> None:
+        c.drawImage(ImageReader(page_image.convert("RGB")), 0, 0, *size)
+        c.setFont("Serif", 9)
+        c.drawString(40, 20, "Bản sao điện tử - hệ thống một cửa tỉnh Lạng Sơn - trang 1")
+
+    result = _read(_pdf_with(tmp_path, "stamped.pdf", draw), tmp_path, settings)
+    assert result.pages[0].source == "ocr"
+    assert "Bản sao điện tử" in result.text  # the layer's own words
+    assert overlap(" ".join(_lines()), result.text) >= 0.8  # and the scan's

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import shutil
 import struct
 import tempfile
@@ -40,6 +41,7 @@ from PIL import Image, ImageOps
 
 from ..errors import input_error
 from ..settings import Settings
+from ..textnorm import fold
 from . import pdfout, poppler, prepare, tesseract
 from .sniff import Kind, sniff
 from .types import PageText, ReadResult
@@ -76,6 +78,7 @@ class _Job:
     pdf_extract: bool = False  # PDF: the page is one full-page image, extract it as it is stored
     pdf_gray: bool = True  # PDF: render in grey (no colour image on the page)
     downscaled: bool = False  # read below the usual resolution to stay within the pixel limit
+    layer_text: str = ""  # the page's own short text layer, kept beside the OCR of its scanned image
 
 
 @dataclass
@@ -159,14 +162,17 @@ def _plan_pdf(ctx: _Ctx) -> tuple[dict[int, _Done], list[_Job]]:
         fixed[n] = _Done(page, pdfout.PagePart(source_page=n))
 
     todo: list[int] = []
+    keep: dict[int, str] = {}  # pages read twice: their text layer is kept beside the OCR of their image
+    images = poppler.page_images(ctx.path, info.pages, timeout=limits.pdf_seconds, memory_mb=memory)
     for n, raw in enumerate(texts, start=1):
-        if _meaningful(raw):
+        if _meaningful(raw) and not _layer_over_scan(raw, images.get(n), info.sizes[n - 1]):
             take_layer(n)
         else:
             todo.append(n)
+            if _meaningful(raw):
+                keep[n] = _clean_layer_text(raw)
     if not todo:
         return fixed, []
-    images = poppler.page_images(ctx.path, info.pages, timeout=limits.pdf_seconds, memory_mb=memory)
     jobs = []
     downscaled: set[int] = set()
     for n in todo:
@@ -200,7 +206,16 @@ def _plan_pdf(ctx: _Ctx) -> tuple[dict[int, _Done], list[_Job]]:
                 _check_pixels(info.pixels(n, dpi), limits.max_pixels, n)
             dpi = fitted
             downscaled.add(n)
-        jobs.append(_Job(number=n, pdf_dpi=dpi, pdf_extract=extract, pdf_gray=gray, downscaled=n in downscaled))
+        jobs.append(
+            _Job(
+                number=n,
+                pdf_dpi=dpi,
+                pdf_extract=extract and n not in keep,  # a page with real text too is rendered whole
+                pdf_gray=gray,
+                downscaled=n in downscaled,
+                layer_text=keep.get(n, ""),
+            )
+        )
     return fixed, jobs
 
 
@@ -223,15 +238,30 @@ def _plan_image(ctx: _Ctx) -> list[_Job]:
     return [_Job(number=i + 1, frame=i) for i in range(frames)]
 
 
+_LEADERS = re.compile(r"([.·…_\-])\1{2,}")  # dot leaders of a table of contents, underscores to fill in
+_WORD = re.compile(r"[^\W\d_]+")
+_VOWELS = frozenset("aeiouy")
+
+
 def _meaningful(text: str, min_alnum: int = 20) -> bool:
-    """A text layer worth trusting: some words (``min_alnum`` letters/digits), mostly letters/digits,
-    no encoding garbage (replacement or private-use characters from fonts without a Unicode map)."""
+    """A text layer worth trusting: some words (``min_alnum`` letters/digits), mostly letters/digits once
+    leader dots are set aside, no encoding garbage (replacement or private-use characters from fonts
+    without a Unicode map), letters of the Latin script (Vietnamese is written in it: a layer of CJK or
+    other script comes from a wrong ToUnicode map) and words that read like words (they have vowels)."""
+    text = _LEADERS.sub(" ", text)
     visible = [ch for ch in text if not ch.isspace()]
     if not visible:
         return False
     alnum = sum(ch.isalnum() for ch in visible)
     broken = sum(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cc", "Cs") for ch in visible)
-    return alnum >= min_alnum and alnum >= 0.5 * len(visible) and broken <= 0.02 * len(visible)
+    if alnum < min_alnum or alnum < 0.5 * len(visible) or broken > 0.02 * len(visible):
+        return False
+    letters = [ch for ch in visible if ch.isalpha()]
+    if len(letters) >= 10 and sum("LATIN" in unicodedata.name(ch, "") for ch in letters) < 0.8 * len(letters):
+        return False
+    words = _WORD.findall(fold(text))
+    voiced = sum(any(c in _VOWELS for c in w) for w in words)
+    return len(words) < 10 or voiced >= 0.6 * len(words)
 
 
 def _clean_layer_text(text: str) -> str:
@@ -243,6 +273,18 @@ def _clean_layer_text(text: str) -> str:
 # What Pillow raises on a damaged file: truncated data (OSError, EOFError), broken headers (SyntaxError,
 # ValueError) and tags that contradict each other (TypeError "Missing dimensions", struct.error).
 _UNREADABLE = (OSError, SyntaxError, ValueError, EOFError, TypeError, struct.error)
+
+
+SCAN_SHARE = 0.5
+"""A page whose largest image covers this share of it is a scan; a short text layer over it (a stamped
+header, a file name, a page number) does not make the image's text readable: both are read."""
+
+
+def _layer_over_scan(raw: str, image: poppler.PageImage | None, size_pt: tuple[float, float]) -> bool:
+    if image is None:
+        return False
+    covers = image.area_pt >= SCAN_SHARE * size_pt[0] * size_pt[1]
+    return covers and sum(ch.isalnum() for ch in raw) < 200
 
 
 def _fit_dpi(width_pt: float, height_pt: float, limit: int) -> int:
@@ -343,6 +385,8 @@ def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
     text_pdf_path.write_bytes(out.pdf or b"")
     scan = loaded.stored or pdfout.encode(original, dpi, base.with_name(base.name + "-scan"), quality=loaded.quality)
     text, confidence = tesseract.page_text(out.words)
+    if job.layer_text:
+        text = f"{job.layer_text}\n{text}" if text else job.layer_text
     page = PageText(
         number=job.number,
         text=text,
