@@ -220,6 +220,10 @@ def coverage_xlsx(report: dict[str, Any]) -> bytes:
         first = sheet.max_row + 1
         for values in rows:
             sheet.append(values)
+            # File names and register values are users' data: text, never a formula ("=..." stays text).
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    cell.data_type = "s"
         for col, fmt in formats.items():
             for (cell,) in sheet.iter_rows(min_row=first, min_col=col, max_col=col):
                 cell.number_format = fmt

@@ -138,14 +138,27 @@ def test_coverage_xlsx(client: TestClient) -> None:
     assert [r[1] for r in book["Chưa số hóa"].iter_rows(min_row=2, values_only=True)] == ["27/GP-SCT", "28/GP-SCT"]
 
 
+def test_coverage_xlsx_writes_users_data_as_text_never_as_a_formula(client: TestClient) -> None:
+    hostile = REGISTER.replace("Công ty Bảo Ngọc", "=2+5 Công ty Bảo Ngọc")
+    assert hostile != REGISTER
+    _import(client, hostile.encode())
+    response = client.get("/api/v1/reports/coverage.xlsx", params={"as_of": "2024-09-24"})
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    hits = [c for c in cells if c.value.startswith("=2+5")]
+    assert hits and all(c.data_type == "s" for c in hits)
+
+
 def test_links(client: TestClient) -> None:
     _import(client, REGISTER.encode())
-    body = {"doc_id": "d-unreadable", "register_key": "28/GP-SCT|2023-07-01", "by": "lan"}
+    # a "by" in the body is ignored: the signed-in user is who is recorded
+    body = {"doc_id": "d-unreadable", "register_key": "28/GP-SCT|2023-07-01", "by": "someone-else"}
     response = client.post("/api/v1/register/links", json=body)
     assert response.status_code == 201, response.text
-    assert response.json()["register_key"] == "28/GP-SCT|2023-07-01" and response.json()["by"] == "lan"
+    assert response.json()["register_key"] == "28/GP-SCT|2023-07-01" and response.json()["by"] == "registrar"
     response = client.delete("/api/v1/register/links/d-decision", params={"by": "minh"})
     assert response.status_code == 200 and response.json()["register_key"] is None
+    assert response.json()["by"] == "registrar"
     report = client.get("/api/v1/reports/coverage", params={"as_of": "2024-09-24"}).json()
     assert [e["so_ky_hieu"] for e in report["missing"]] == ["324/QĐ-SCT", "27/GP-SCT"]
     assert sorted(u["doc_id"] for u in report["unmatched"]) == ["d-decision", "d-district"]

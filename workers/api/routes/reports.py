@@ -26,7 +26,7 @@ AsOf = Annotated[str | None, Query(pattern=_DATE, description="default: today")]
 class LinkRequest(BaseModel):
     doc_id: str = Field(min_length=1)
     register_key: str = Field(min_length=3, description="SO_KY_HIEU|YYYY-MM-DD, e.g. 15/GP-SCT|2022-04-08")
-    by: str = Field(min_length=1, description="who links (recorded)")
+    by: str | None = Field(None, description="ignored: the signed-in user is who is recorded")
 
 
 def _audit(request: Request, db: DB, who: Principal, action: str) -> None:
@@ -59,16 +59,15 @@ def get_register(who: Staff, ctx: Ctx) -> dict[str, Any]:
 def post_link(request: Request, body: LinkRequest, who: Staff, ctx: Ctx, db: DB) -> dict[str, Any]:
     """Staff confirm or correct which entry a document is; overrides automatic matching. (staff)"""
     _audit(request, db, who, "register_link")
-    return register_links.link(ctx, body.doc_id, body.register_key, body.by)
+    return register_links.link(ctx, body.doc_id, body.register_key, who.name)
 
 
 @router.delete("/register/links/{doc_id}")
-def delete_link(
-    request: Request, doc_id: str, who: Staff, ctx: Ctx, db: DB, by: Annotated[str, Query(min_length=1)] = "api"
-) -> dict[str, Any]:
-    """The document is no register entry (recorded with ``by``); overrides automatic matching. (staff)"""
+def delete_link(request: Request, doc_id: str, who: Staff, ctx: Ctx, db: DB) -> dict[str, Any]:
+    """The document is no register entry (recorded as the signed-in user's); overrides automatic matching.
+    (staff)"""
     _audit(request, db, who, "register_link")
-    return register_links.unlink(ctx, doc_id, by)
+    return register_links.unlink(ctx, doc_id, who.name)
 
 
 @router.get("/reports/coverage")
