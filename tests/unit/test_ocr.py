@@ -584,3 +584,22 @@ def test_a_short_text_layer_over_a_scan_is_kept_and_the_scan_is_read_too(tmp_pat
     assert result.pages[0].source == "ocr"
     assert "Bản sao điện tử" in result.text  # the layer's own words
     assert overlap(" ".join(_lines()), result.text) >= 0.8  # and the scan's
+
+
+def test_a_scan_stored_in_an_unusual_colour_space_is_rendered_not_extracted_raw(
+    tmp_path: Path, settings: Settings, page_image: Image.Image
+) -> None:
+    from reportlab.lib.utils import ImageReader
+
+    cmyk = page_image.convert("CMYK")  # printers' and some scanners' colour space: extracted raw it inverts
+
+    def draw(c: Any, size: tuple[float, float]) -> None:
+        w, h = page_image.width / 200 * 72, page_image.height / 200 * 72
+        c.setPageSize((w, h))
+        c.drawImage(ImageReader(cmyk), 0, 0, w, h)
+
+    path = _pdf_with(tmp_path, "cmyk.pdf", draw)
+    images = poppler.page_images(path, 1, timeout=30, memory_mb=1024)
+    assert images[1].plain is False  # listed as CMYK: not extracted as stored
+    result = _read(path, tmp_path, settings)
+    assert overlap(" ".join(_lines()), result.text) >= 0.8
