@@ -22,7 +22,7 @@ from .logs import get_logger
 from .ports import Bus
 from .registry import open_bus
 from .settings import Settings
-from .worker import run_worker
+from .worker import bound_memory, run_worker
 
 log = get_logger(__name__)
 
@@ -63,6 +63,7 @@ def _exit_now() -> None:
 
 def _child(settings: Settings, drain: bool, parent: int) -> None:
     die_with_parent(parent)
+    bound_memory(settings.worker_memory_mb)
     stop = threading.Event()
     stop_on_signals(settings, stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
@@ -74,6 +75,7 @@ def run_pool(settings: Settings, processes: int, *, drain: bool = False) -> int:
     many exited with an error. With one process the worker runs in this process."""
     _serve_http(settings)
     if processes <= 1:
+        bound_memory(settings.worker_memory_mb)  # this process is the worker
         stop = threading.Event()
         if threading.current_thread() is threading.main_thread():
             stop_on_signals(settings, stop)

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     # Worker
     lease_seconds: float = 120.0
     max_attempts: int = Field(3, description="deliveries that may die mid-processing before worker_crashed")
+    worker_memory_mb: int = Field(
+        4096, description="data-memory ceiling of each worker process, MiB (0: none); its OCR children have their own"
+    )
     stop_grace_seconds: float = Field(30.0, description="on SIGTERM, how long a worker may finish its document, s")
     retry_delay: float = Field(1.0, description="first wait before retrying a document after a transient error, s")
     outage_backoff_max: float = Field(30.0, description="longest wait between tries while a backend is down, s")

@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import logging
 import random
+import resource
 import shutil
 import tempfile
 import threading
@@ -207,6 +208,12 @@ def _run_with_retries(ctx: Context, event: FileUploaded, attempts: int) -> Outco
             log.warning("transient failure", attempt=attempt, error=str(exc))
             time.sleep(delay)
             delay *= 2
+        except MemoryError:
+            # The worker's own memory ceiling (settings.worker_memory_mb): this file needs more than a page
+            # may take; the worker itself goes on with the next one.
+            log.warning("memory ceiling reached")
+            _fail(ctx, event, "page_too_large", describe("page_too_large") + " (bộ nhớ / memory)", attempts)
+            return Outcome("failed", "page_too_large")
         except Exception:
             log.exception("internal error")
             _fail(ctx, event, "internal_error", describe("internal_error"), attempts)
@@ -330,6 +337,18 @@ def _dead_letter(ctx: Context, original: Message, code: str, message: str) -> No
         original=original.value[: 64 * 1024].decode("utf-8", "replace"),
     )
     ctx.bus.publish(ctx.settings.topic_dead, original.key or "unknown", encode(rejected))
+
+
+def bound_memory(megabytes: int) -> None:
+    """Cap this process's data memory (heap and anonymous mappings, not address-space reservations), so
+    a file that would need more fails alone with a MemoryError instead of the kernel killing the worker."""
+    if megabytes <= 0:
+        return
+    limit = megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 class _Backoff:

@@ -25,6 +25,9 @@ def fake_process(path: Path, workdir: Path, settings: Settings, progress: object
         raise input_error("corrupt_file", "fake pipeline: marked bad")
     if data.startswith(b"BUG"):
         raise RuntimeError("fake pipeline bug")
+    if data.startswith(b"HOG"):  # a file that needs far more memory than a page may take
+        hog = bytearray(2048 * 1024 * 1024)
+        hog[-1] = 1
     delay = float(os.environ.get("FAKE_PIPELINE_DELAY", "0"))
     if delay:
         time.sleep(delay)

@@ -184,3 +184,29 @@ def test_redelivery_of_an_indexed_document_republishes_the_same_event_without_re
             ctx.bus.ack(m)
         assert [e["doc_id"] for e in events] == [doc_id, doc_id]
         assert events[0]["event_id"] == events[1]["event_id"]  # one effective event for consumers
+
+
+def test_a_file_over_the_workers_memory_ceiling_fails_alone(settings: Settings, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-hog.png").write_bytes(fake_file(b"HOG needs 2 GiB"))
+    (folder / "b-good.png").write_bytes(fake_file(b"an ordinary page"))
+    with Context.open(settings) as ctx:
+        report = ingest_paths(ctx, [folder], batch="mem")
+    child = (
+        "import sys\nfrom tests.unit.fake_pipeline import fake_process\nfrom workers import cli, worker\n"
+        "worker.process = fake_process\nsys.exit(cli.main(['worker', '-j', '1', '--drain']))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
+    env |= {"SOHOA_HOME": str(settings.home), "SOHOA_WORKER_MEMORY_MB": "1024"}
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-c", child], cwd=root, env=env, capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    with Context.open(settings) as ctx:
+        states = {r["filename"]: (r["state"], r.get("error_code")) for r in ctx.index.scan("mem")}
+    assert states == {"a-hog.png": ("failed", "page_too_large"), "b-good.png": ("indexed", None)}
+    assert {f.filename for f in report.files} == set(states)
