@@ -90,4 +90,4 @@ def test_health_answers_while_a_400_file_upload_is_stored(live: Live) -> None:
     print(
         f"400-file upload took {outcome['seconds']:.1f} s; health answered {len(waits)} times, slowest {max(waits):.3f} s"
     )
-    assert len(waits) >= 5 and max(waits) < 0.5
+    assert len(waits) >= 5 and max(waits) < 1.5  # the blocking handler held every request ~8 s
