@@ -603,3 +603,24 @@ def test_a_scan_stored_in_an_unusual_colour_space_is_rendered_not_extracted_raw(
     assert images[1].plain is False  # listed as CMYK: not extracted as stored
     result = _read(path, tmp_path, settings)
     assert overlap(" ".join(_lines()), result.text) >= 0.8
+
+
+def test_a_very_high_resolution_scan_is_read_line_for_line(tmp_path: Path, settings: Settings) -> None:
+    from reportlab.lib.utils import ImageReader
+
+    ppi, size_in = 2400, (3.5, 2.2)
+    image = Image.new("1", (round(size_in[0] * ppi), round(size_in[1] * ppi)), 1)  # 8400 x 5280 bilevel
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(_font_file()), round(10 / 72 * ppi))
+    lines = [f"Dòng {i + 1}: Giấy phép bán lẻ rượu số {30 + i}/GP-SCT" for i in range(8)]
+    for i, line in enumerate(lines):
+        draw.text((round(0.2 * ppi), round((0.15 + 0.25 * i) * ppi)), line, font=font, fill=0)
+
+    def paint(c: Any, _size: tuple[float, float]) -> None:
+        c.setPageSize((size_in[0] * 72, size_in[1] * 72))
+        c.drawImage(ImageReader(image), 0, 0, size_in[0] * 72, size_in[1] * 72)
+
+    result = _read(_pdf_with(tmp_path, "2400ppi.pdf", paint), tmp_path, settings)
+    read = [ln for ln in result.text.splitlines() if ln.strip()]
+    assert len(read) == len(lines), result.text  # no line lost on the way down to the OCR resolution
+    assert overlap(" ".join(lines), result.text) >= 0.9
