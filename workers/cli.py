@@ -198,9 +198,15 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
+    from .dossiers import links
+
     with Context.open(args.settings) as ctx:
+        linked = links(ctx.database())
         for record in ctx.index.scan(args.batch):
-            print(json.dumps(dump_view(record), ensure_ascii=False))
+            # ma_ho_so is the dossier the document is linked to (null when none), not what was typed
+            link = linked.get(record["doc_id"]) or {}
+            view = dump_view(record) | {"ma_ho_so": link.get("ma_ho_so"), "dossier_role": link.get("role")}
+            print(json.dumps(view, ensure_ascii=False))
     return 0
 
 

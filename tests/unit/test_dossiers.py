@@ -141,3 +141,36 @@ def test_the_report_counts_digitized_missing_late_and_slow_digitization(engine) 
     assert data["by_field"]["ruou"] == {"received": 1, "digitized": 1, "late": 1}
     outside = dossiers.report(engine, records.get, date(2024, 4, 1), date(2024, 4, 30))
     assert outside["received"] == 1  # only B was received in April
+
+
+def test_dump_gives_the_linked_dossier_and_the_role(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.unit.fake_pipeline import fake_file
+    from workers.context import Context
+    from workers.ingest import ingest_paths
+
+    settings = make_settings(tmp_path / "home")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "don.png").write_bytes(fake_file(b"application"))
+    (folder / "khac.png").write_bytes(fake_file(b"something else"))
+    with Context.open(settings) as ctx:
+        report = ingest_paths(ctx, [folder], batch="d")
+        for f in report.files:
+            ctx.index.upsert(
+                f.doc_id, {"state": "indexed", "doc_type": "don_de_nghi" if f.filename == "don.png" else "thong_bao"}
+            )
+        dossiers.import_dossiers(ctx.database(), LIST)
+        dossiers.link_staff(ctx.database(), report.files[0].doc_id, A, None, {"doc_type": "don_de_nghi"})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")} | {"SOHOA_HOME": str(settings.home)}
+    out = subprocess.run(
+        [sys.executable, "-m", "workers.cli", "dump"], cwd=Path(__file__).resolve().parents[2], env=env,
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    rows = {r["filename"]: (r["ma_ho_so"], r["dossier_role"]) for r in map(json.loads, out.splitlines())}
+    assert rows == {"don.png": (A, "don_de_nghi"), "khac.png": (None, None)}
