@@ -54,9 +54,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise NotFoundError(f"không tìm thấy / not found: {', '.join(missing)}")
-    batch, dossier = clean_batch_name(args.batch), clean_dossier(args.dossier)
+    batch = clean_batch_name(args.batch)
     total = sum(1 for _ in expand(paths))
     with Context.open(settings) as ctx, Progress(disable=args.json, transient=True) as bar:
+        dossier = clean_dossier(args.dossier, ctx)
         task = bar.add_task("Tải lên / uploading", total=total)
         report = ingest_paths(ctx, paths, batch, dossier, on_file=lambda _u: bar.advance(task))
     counts = Counter(f.status for f in report.files)

@@ -222,6 +222,18 @@ def get_dossier(engine: Engine, code: str) -> dict[str, Any] | None:
     return dict(found) if found else None
 
 
+def has_any(engine: Engine) -> bool:
+    with translate("read the dossiers"), engine.connect() as conn:
+        return conn.execute(select(dossiers.c.ma_ho_so).limit(1)).first() is not None
+
+
+def recent_codes(engine: Engine, limit: int = 500) -> list[str]:
+    """The codes of the newest dossiers (by date received), for pickers."""
+    query = select(dossiers.c.ma_ho_so).order_by(dossiers.c.ngay_tiep_nhan.desc()).limit(limit)
+    with translate("read the dossiers"), engine.connect() as conn:
+        return [str(code) for code in conn.execute(query).scalars()]
+
+
 def all_dossiers(engine: Engine) -> list[dict[str, Any]]:
     with translate("read the dossiers"), engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(dossiers).order_by(dossiers.c.ngay_tiep_nhan)).mappings()]

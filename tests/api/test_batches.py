@@ -127,3 +127,29 @@ def test_reprocess_is_for_admins(world: World) -> None:
     response = world.client.post(f"/api/v1/documents/{world.doc}/reprocess", headers=world.as_role("admin"))
     assert response.json()["state"] == "queued"
     assert audit.entries(world.db, action="reprocess")[0] == 1
+
+
+def test_the_dossier_code_at_upload_is_checked_against_the_one_stop_list(world: World) -> None:
+    from workers import dossiers
+
+    op = world.as_role("operator")
+    code = "000.12.37.H37-240327-0030"
+    listing = ",".join(dossiers.COLUMNS) + f"\n{code},Cấp Giấy phép bán lẻ rượu,ruou,Hộ An,2024-03-27,,,,,\n"
+    dossiers.import_dossiers(world.ctx.database(), listing.encode())
+    page = world.client.get("/upload", headers=op)
+    assert f'<option value="{code}">' in page.text  # offered in the picker
+    files = {"files": ("a.png", png_bytes("white", (130, 170)), "image/png")}
+    unknown = world.client.post(
+        "/api/v1/batches", headers=op, files=files, data={"dossier": "000.12.37.H37-999999-0001"}
+    )
+    assert (
+        unknown.status_code == 400
+        and unknown.json()["code"] == "bad_value"
+        and "danh sách" in unknown.json()["message"]
+    )
+    typed = world.client.post(
+        "/api/v1/batches", headers=op, files=files, data={"dossier": "OOO.12.37.H37-24O327-0030", "batch": "lo-ds"}
+    )
+    assert typed.status_code == 201, typed.text
+    doc_id = typed.json()["files"][0]["doc_id"]
+    assert world.ctx.index.get(doc_id)["dossier"] == code  # type: ignore[index]  # stored as the list writes it

@@ -44,9 +44,29 @@ def clean_batch_name(name: str | None) -> str:
     return value
 
 
-def clean_dossier(dossier: str | None) -> str | None:
-    """A dossier code as stored: trimmed, at most ``MAX_DOSSIER`` characters, None when empty."""
-    return (dossier or "").strip()[:MAX_DOSSIER] or None
+def clean_dossier(dossier: str | None, ctx: Context | None = None) -> str | None:
+    """A dossier code as stored: trimmed, at most ``MAX_DOSSIER`` characters, None when empty.
+
+    With ``ctx``, and once the one-stop system's list has been imported, the code must be in it (read
+    through typing slips: O for 0, missing dots); it is stored as the list writes it. Raises
+    ``PermanentError`` (``bad_value``) for a code the list does not have.
+    """
+    value = (dossier or "").strip()[:MAX_DOSSIER] or None
+    if value is None or ctx is None:
+        return value
+    from .. import dossiers as dossier_list
+
+    engine = ctx.database()
+    if not dossier_list.has_any(engine):
+        return value  # no list yet: keep what was typed; linking checks it when the list arrives
+    code = dossier_list.normalize_code(value)
+    if code is None or dossier_list.get_dossier(engine, code) is None:
+        raise PermanentError(
+            f"Mã hồ sơ {value!r} không có trong danh sách hồ sơ của hệ thống một cửa; hãy chọn trong danh "
+            "sách gợi ý hoặc để trống. (Unknown dossier code.)",
+            code="bad_value",
+        )
+    return code
 
 
 def _exists(ctx: Context, batch: str) -> bool:
@@ -72,8 +92,9 @@ def open_for_upload(ctx: Context, db: AppDB, user: User, batch: str | None, doss
     """The batch ``user`` uploads into: a new one (named or generated) is claimed by them; an existing one
     must be theirs (operators). Raises like :func:`clean_batch_name` and :func:`check_access`."""
     batch_id = clean_batch_name(batch)
+    code = clean_dossier(dossier, ctx)
     if db.batch_owner(batch_id) is None and not _exists(ctx, batch_id):
-        db.claim_batch(batch_id, user.name, clean_dossier(dossier))
+        db.claim_batch(batch_id, user.name, code)
     check_access(ctx, db, user, batch_id)
     return batch_id
 
@@ -174,10 +195,13 @@ def list_batches(ctx: Context, db: AppDB, user: User) -> list[dict[str, Any]]:
 
 
 def dossiers(ctx: Context, db: AppDB, user: User) -> list[str]:
-    """Dossier codes ``user`` has uploaded into (staff: every dossier), sorted, to offer at upload."""
-    if user.can("staff"):
-        return sorted({r["dossier"] for r in ctx.index.scan() if r.get("dossier")})
-    return db.batch_dossiers(user.name)
+    """Dossier codes to offer at upload: the one-stop system's list (newest first), then the codes
+    ``user`` typed before."""
+    from .. import dossiers as dossier_list
+
+    listed = dossier_list.recent_codes(ctx.database())
+    typed = [code for code in db.batch_dossiers(user.name) if code not in listed]
+    return listed + typed
 
 
 def retry_file(ctx: Context, db: AppDB, user: User, doc_id: str) -> dict[str, Any]:

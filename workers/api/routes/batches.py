@@ -84,7 +84,7 @@ async def upload_batch(
     ``files`` of a file already stored (the same bytes) come back as ``duplicate`` and join this batch
     under the name and dossier given here; nothing of the earlier upload is shown."""
     batch_id = await run_in_threadpool(batches.open_for_upload, ctx, db, who.user, batch, dossier)
-    dossier = batches.clean_dossier(dossier)
+    dossier = await run_in_threadpool(batches.clean_dossier, dossier, ctx)
     results = await run_in_threadpool(_ingest_all, ctx, db, who.name, client_ip(request), batch_id, dossier, files)
     return {"batch": batch_id, "files": [r.__dict__ for r in results]}
 
