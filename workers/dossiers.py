@@ -277,6 +277,11 @@ def _fits_by_content(record: dict[str, Any], dossier: dict[str, Any]) -> bool:
     return received - timedelta(days=60) <= dated <= end
 
 
+def content_fits(record: dict[str, Any], candidates: Iterable[dict[str, Any]]) -> list[str]:
+    """Codes of the dossiers that ``record`` fits by content (its result, or its applicant and field)."""
+    return [d["ma_ho_so"] for d in candidates if _is_its_result(record, d) or _fits_by_content(record, d)]
+
+
 def decide(record: dict[str, Any], candidates: Iterable[dict[str, Any]]) -> tuple[str, str] | None:
     """(ma_ho_so, how) for ``record`` among ``candidates`` (the dossier list), or None."""
     by_code = {d["ma_ho_so"]: d for d in candidates}
@@ -287,7 +292,7 @@ def decide(record: dict[str, Any], candidates: Iterable[dict[str, Any]]) -> tupl
     printed = {code for code in map(normalize_code, sources) if code is not None and code in by_code}
     if len(printed) == 1:
         return printed.pop(), "printed"
-    fits = [d["ma_ho_so"] for d in by_code.values() if _is_its_result(record, d) or _fits_by_content(record, d)]
+    fits = content_fits(record, by_code.values())
     if len(fits) == 1:
         return fits[0], "content"
     return None

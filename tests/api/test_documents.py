@@ -177,3 +177,22 @@ def test_the_dossier_pages_flag_late_dossiers_and_the_export_keeps_text_as_text(
     sheet = load_workbook(_io.BytesIO(xlsx.content))["Hồ sơ"]
     cell = sheet.cell(row=2, column=4)
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"  # text, never a formula
+
+
+def test_a_document_that_fits_several_dossiers_waits_in_review_with_them(world: World) -> None:
+    from workers import dossiers
+
+    rows = "".join(
+        f"\n000.12.37.H37-2403{d:02d}-0001,Cấp Giấy phép bán lẻ rượu,ruou,Hộ kinh doanh Hoa Mai,2024-03-{d:02d},,,,,"
+        for d in (1, 2)
+    )
+    dossiers.import_dossiers(world.ctx.database(), (",".join(dossiers.COLUMNS) + rows + "\n").encode())
+    world.ctx.index.upsert(
+        world.doc,
+        {"doc_type": "don_de_nghi", "field": "ruou", "chu_the": "Hộ kinh doanh Hoa Mai", "ngay_ban_hanh": "2024-03-01"},
+    )
+    dossiers.link_all(world.ctx.database(), [world.ctx.index.get(world.doc) or {}])
+    assert world.doc not in dossiers.links(world.ctx.database())  # two dossiers fit: not decided alone
+    items = world.client.get("/api/v1/review", headers=world.as_role("staff")).json()["items"]
+    (item,) = [i for i in items if i["doc_id"] == world.doc]
+    assert item["dossier_candidates"] == ["000.12.37.H37-240301-0001", "000.12.37.H37-240302-0001"]

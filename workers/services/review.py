@@ -4,7 +4,8 @@ A document needs review when it ``failed``, or is indexed with ``review`` set: `
 the OCR confidence is low, else ``uncertain`` (type or field), or - reason ``link`` - when it is a result
 document that no register entry is linked to but some entries fit in part. Every item carries
 ``link_candidates``: those entries, best first, with ``score`` (0..1) and ``reasons``; staff confirm one
-with the link endpoint (``register_key``). Confirming values is a correction that keeps every current
+with the link endpoint (``register_key``). A document that fits several dossiers of the one-stop list by
+content (reason ``dossier`` when nothing else) carries their codes in ``dossier_candidates``. Confirming values is a correction that keeps every current
 value, so reprocessing keeps them too, and clears ``review``.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import dossiers
 from ..context import Context
 from ..corrections import correct
 from ..coverage import link_suggestions
@@ -19,7 +21,7 @@ from ..errors import PermanentError
 from ..records import CORRECTABLE, dump_view, get_record
 from ..register import load_links, load_register
 
-REASONS = ("failed", "low_confidence", "uncertain", "link")
+REASONS = ("failed", "low_confidence", "uncertain", "link", "dossier")
 _ONE_BY_ONE = ("low_confidence", "uncertain")  # failed files need a retry or a new scan, not a reading
 
 
@@ -43,14 +45,27 @@ def review_queue(ctx: Context, limit: int = 50, offset: int = 0) -> tuple[int, l
     ]
     entries = load_register(ctx)
     suggested = link_suggestions(views, entries, load_links(ctx)) if entries else {}
+    in_dossiers, dossier_list = _dossier_state(ctx)
     items = []
     for view in views:
         candidates = suggested.get(view["doc_id"], [])
         if view["reason"] is None and candidates:
             view["reason"] = "link"
+        # a document that fits several dossiers by content: staff pick one (sohoa dossiers link)
+        fits = [] if view["doc_id"] in in_dossiers else dossiers.content_fits(view, dossier_list)
+        fits = fits if len(fits) > 1 else []
+        if view["reason"] is None and fits:
+            view["reason"] = "dossier"
         if view["reason"]:
-            items.append(view | {"link_candidates": candidates})
+            items.append(view | {"link_candidates": candidates, "dossier_candidates": fits})
     return len(items), items[offset : offset + limit]
+
+
+def _dossier_state(ctx: Context) -> tuple[set[str], list[dict[str, Any]]]:
+    engine = ctx.database()
+    if not dossiers.has_any(engine):
+        return set(), []
+    return set(dossiers.links(engine)), dossiers.all_dossiers(engine)
 
 
 def next_in_review(ctx: Context, after: str | None = None) -> str | None:
