@@ -59,16 +59,16 @@ def test_backup_while_a_worker_runs_then_restore_into_a_fresh_home(settings: Set
         db.add_user("clerk", "staff", "clerk-password")
         audit.record(db, "clerk", "view", ids[0], "127.0.0.1")
         db.close()
+        with Context.open(settings) as ctx:
+            before = {r["doc_id"] for r in ctx.index.scan("b") if r["state"] == "indexed"}
         saved = tmp_path / "backup"
         manifest = backup(settings, saved)  # the worker is still running
         assert worker.poll() is None, "the backup must be taken while the worker runs"
-        with Context.open(settings) as ctx:
-            at_backup = {r["doc_id"]: r["state"] for r in ctx.index.scan("b")}
     finally:
         worker.terminate()
         worker.wait(timeout=30)
     assert manifest["objects"] >= len(ids) and set(manifest["databases"]) == {"index", "queue", "app"}
-    assert "indexed" in at_backup.values() and set(at_backup.values()) != {"indexed"}
+    assert len(before) >= 2
 
     fresh = Settings(home=tmp_path / "restored", lease_seconds=1.0)  # type: ignore[call-arg]
     restore(fresh, saved)
@@ -77,9 +77,9 @@ def test_backup_while_a_worker_runs_then_restore_into_a_fresh_home(settings: Set
     with Context.open(restored) as ctx:
         records = {r["doc_id"]: r for r in ctx.index.scan("b")}
         assert set(records) == set(ids)
-        for doc_id, state in at_backup.items():
-            if state == "indexed":
-                assert records[doc_id]["state"] == "indexed"
+        # what was indexed before the backup began is indexed in the copy; the rest was still in flight
+        assert {d for d, r in records.items() if r["state"] == "indexed"} >= before
+        assert any(r["state"] != "indexed" for r in records.values()), "the backup was taken mid-run"
         assert records[ids[0]]["so_ky_hieu"] == "1/GP-SCT" and records[ids[0]].get("corrected")
         assert ids[1] in load_links(ctx)
     db = AppDB(restored.app_db_path, restored.secret_key)
