@@ -6,7 +6,9 @@ Usage::
     python scripts/make_samples.py OUT_DIR [--seed N] [--split samples|dev|heldout]
 
 Writes ``OUT_DIR/files/doc_NNNN.{png,jpg,tif,pdf}``, ``OUT_DIR/gt/doc_NNNN.{json,txt}``,
-``OUT_DIR/gt/coverage.json``, ``OUT_DIR/valid_results_register.csv`` and, last of all,
+``OUT_DIR/gt/coverage.json``, ``OUT_DIR/valid_results_register.csv``, the one-stop system's export
+``OUT_DIR/dossier_list.csv`` (due dates, late and pending dossiers, some without any file) with its answer
+key ``OUT_DIR/gt/dossiers.json`` and, last of all,
 ``OUT_DIR/manifest.csv`` (its presence means "generation complete").
 
 Everything is fictional (province "Bắc Sơn", people, companies, numbers, the dossier agency code

@@ -4,7 +4,8 @@ The default set is the one the tests and the demo use; ``--split dev`` and ``--s
 sets of :mod:`samplegen.splits` (the held-out one is for measuring only, never for writing rules).
 
 Writes ``OUT_DIR/files/doc_NNNN.{png,jpg,tif,pdf}``, ``OUT_DIR/gt/doc_NNNN.{json,txt}``,
-``OUT_DIR/gt/coverage.json``, ``OUT_DIR/valid_results_register.csv`` and, last of all,
+``OUT_DIR/gt/coverage.json``, ``OUT_DIR/valid_results_register.csv``, the one-stop system's
+``OUT_DIR/dossier_list.csv`` with its answer key ``OUT_DIR/gt/dossiers.json`` and, last of all,
 ``OUT_DIR/manifest.csv`` (its presence means "generation complete").
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 from reportlab import rl_config
 
 from .compose import compose
+from .dossiers import LIST_FIELDS, answer_key, list_rows, sample_entries, split_entries
 from .fonts import FAMILIES, check_coverage, check_fonts
 from .plan import FilePlan, plan_files
 from .splits import SPLIT_SEEDS, plan_split
@@ -72,6 +74,13 @@ def generate(out_dir: Path, seed: int, font: str = "auto", split: str = "samples
         w.writeheader()
         w.writerows(register)
     _write_json(gt_dir / "coverage.json", coverage(register, gts))
+    fnames = [g["file"] for g in gts]
+    entries = sample_entries(plans, fnames) if split == "samples" else split_entries(plans, fnames, seed)
+    with (out_dir / "dossier_list.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=LIST_FIELDS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(list_rows(entries))
+    _write_json(gt_dir / "dossiers.json", answer_key(entries))
     tmp = out_dir / "manifest.csv.tmp"
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         mw = csv.writer(fh, lineterminator="\n")

@@ -344,3 +344,94 @@ def test_plan_does_not_depend_on_anything_but_the_seed() -> None:
     plan = samplegen("plan")
     assert plan.plan_files(7) == plan.plan_files(7)
     assert plan.plan_files(7) != plan.plan_files(8)
+
+
+def read_dossier_list(out: Path) -> list[dict[str, str]]:
+    with (out / "dossier_list.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_dossier_list_is_a_one_stop_export_with_due_dates_and_late_cases(out: Path) -> None:
+    from workers.dossiers import COLUMNS, parse_dossier_list
+
+    rows = read_dossier_list(out)
+    assert rows and list(rows[0]) == list(COLUMNS)
+    parsed, rejected = parse_dossier_list((out / "dossier_list.csv").read_bytes(), "dossier_list.csv")
+    assert rejected == [] and len(parsed) == len(rows)
+    assert [p["ma_ho_so"] for p in parsed] == [r["ma_ho_so"] for r in rows]  # codes are already canonical
+    received = [r["ngay_tiep_nhan"] for r in rows]
+    assert any("/" in d for d in received) and any("-" in d for d in received)  # both date styles
+    for p in parsed:
+        assert p["ngay_hen_tra"] is not None and p["ngay_hen_tra"] > p["ngay_tiep_nhan"], p["ma_ho_so"]
+        if p["ngay_tra_ket_qua"] is None:
+            assert p["trang_thai"] != "da_tra_ket_qua" and p["ket_qua_so_ky_hieu"] is None
+        else:
+            assert p["trang_thai"] == "da_tra_ket_qua" and p["ket_qua_so_ky_hieu"], p["ma_ho_so"]
+            assert p["ket_qua_ngay_ban_hanh"] == p["ngay_tra_ket_qua"] >= p["ngay_tiep_nhan"]
+    late = [p for p in parsed if p["ngay_tra_ket_qua"] and p["ngay_tra_ket_qua"] > p["ngay_hen_tra"]]
+    on_time = [p for p in parsed if p["ngay_tra_ket_qua"] and p["ngay_tra_ket_qua"] <= p["ngay_hen_tra"]]
+    pending = [p for p in parsed if p["ngay_tra_ket_qua"] is None]
+    assert late and on_time and pending
+
+
+def test_dossier_answer_key_agrees_with_the_list_and_the_documents(out: Path) -> None:
+    from workers.dossiers import parse_dossier_list
+
+    key = json.loads((out / "gt" / "dossiers.json").read_text(encoding="utf-8"))
+    parsed, _rejected = parse_dossier_list((out / "dossier_list.csv").read_bytes())
+    listed = {p["ma_ho_so"]: p for p in parsed}
+    assert [d["ma_ho_so"] for d in key["dossiers"]] == list(listed)
+    gts = {g["file"]: g for g in load_gt(out).values()}
+    filed: dict[str, str] = {}
+    for d in key["dossiers"]:
+        p = listed[d["ma_ho_so"]]
+        for name in ("ngay_tiep_nhan", "ngay_hen_tra", "ngay_tra_ket_qua"):
+            assert d[name] == (p[name].isoformat() if p[name] else None), (d["ma_ho_so"], name)
+        assert (d["ket_qua"] or {}).get("so_ky_hieu") == p["ket_qua_so_ky_hieu"]
+        for f in d["files"]:
+            assert f["file"] in gts and f["file"] not in filed, f
+            assert f["role"] in ("don_de_nghi", "giay_bien_nhan", "bien_ban", "ket_qua", "khac")
+            filed[f["file"]] = d["ma_ho_so"]
+            g = gts[f["file"]]
+            if f["role"] == "ket_qua":
+                assert (g["so_ky_hieu"], g["ngay_ban_hanh"]) == (p["ket_qua_so_ky_hieu"], d["ngay_tra_ket_qua"])
+            elif f["role"] != "khac":
+                assert g["doc_type"] == f["role"]
+        returned = p["ngay_tra_ket_qua"] is not None
+        required = ["don_de_nghi", "giay_bien_nhan", *(["ket_qua"] if returned else [])]
+        have = {f["role"] for f in d["files"]}
+        assert d["required"] == required
+        assert d["missing"] == [r for r in required if r not in have]
+        assert d["digitized"] == (not d["missing"])
+        assert d["late"] == (returned and p["ngay_tra_ket_qua"] > p["ngay_hen_tra"])
+    # a code printed on a paper puts it in that dossier; every receipt is filed
+    for name, g in gts.items():
+        if g["ma_ho_so"]:
+            assert filed.get(name) == g["ma_ho_so"], name
+        if g["doc_type"] == "giay_bien_nhan":
+            assert name in filed
+    expected = key["expected"]
+    assert expected["received"] == len(key["dossiers"])
+    assert expected["digitized"] == sum(d["digitized"] for d in key["dossiers"])
+    assert expected["late"] == sum(d["late"] for d in key["dossiers"]) >= 1
+    assert expected["not_returned"] == sum(d["ngay_tra_ket_qua"] is None for d in key["dossiers"]) >= 1
+    assert expected["without_files"] == sum(not d["files"] for d in key["dossiers"]) >= 2
+    assert 1 <= expected["digitized"] < expected["received"]
+    days = sorted(d["ngay_tiep_nhan"] for d in key["dossiers"])
+    assert key["period"] == {"from": days[0], "to": days[-1]}
+
+
+def test_widened_splits_have_dossier_lists_too(split_plans: dict[str, list[Any]]) -> None:
+    dossiers = samplegen("dossiers")
+    for name, plans in split_plans.items():
+        fnames = [f"doc_{i:04d}.pdf" for i in range(1, len(plans) + 1)]
+        entries = dossiers.split_entries(plans, fnames, samplegen("splits").SPLIT_SEEDS[name])
+        assert entries == dossiers.split_entries(plans, fnames, samplegen("splits").SPLIT_SEEDS[name])
+        assert len({e.code for e in entries}) == len(entries)
+        assert any(e.late for e in entries) and any(e.returned and not e.late for e in entries), name
+        assert any(e.returned is None for e in entries) and any(not e.files for e in entries), name
+        key = dossiers.answer_key(entries)
+        assert key["expected"]["received"] == len(dossiers.list_rows(entries)) == len(entries)
+        results = [p for p in plans if p.spec.tthc and p.spec.tthc["in_register"]]
+        filed = {f for e in entries for f, _role in e.files}
+        assert {fnames[plans.index(p)] for p in results} <= filed
