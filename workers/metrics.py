@@ -94,7 +94,10 @@ def sse_streams(delta: int) -> None:
 
 
 def process_exited(pid: int) -> None:
-    """Forget a dead process's live gauges (its counters stay counted)."""
+    """Forget a dead process's live gauges (its counters stay counted). Nothing to do when this process
+    was never given a shared metrics directory (a library caller that did not :func:`configure`)."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(pid)
