@@ -21,7 +21,7 @@ from .errors import ConfigError, NotFoundError, SohoaError, TransientError, desc
 from .logs import configure_logging
 from .records import dump_view
 from .searchtext import plain_snippet
-from .settings import Settings
+from .settings import Settings, is_loopback
 
 log = logging.getLogger("workers")
 
@@ -211,17 +211,6 @@ def cmd_dump(args: argparse.Namespace) -> int:
     return 0
 
 
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _check_serve_safety(settings: Settings, host: str, allow_demo: bool) -> None:
     """Refuse to serve a network with the documented demo password; warn on loopback.
 
@@ -245,7 +234,7 @@ def _check_serve_safety(settings: Settings, host: str, allow_demo: bool) -> None
     if not demo:
         return
     advice = f"sohoa user set {DEMO_USER} --new-password (hoặc / or --disable)"
-    if _is_loopback(host):
+    if is_loopback(host):
         log.warning("user %s still has the documented password %s; change it: %s", DEMO_USER, DEMO_PASSWORD, advice)
     elif allow_demo:
         log.warning("serving %s with the documented demo password (--allow-demo)", host)

@@ -8,6 +8,7 @@ Backends are chosen by URL: ``SOHOA_BUS`` (``local://`` or ``kafka://host:port``
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -25,6 +26,16 @@ CLUSTER_DEFAULTS = {
 
 
 MIN_SECRET_CHARS = 16
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1): a server only this machine reaches."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _local_secret(path: Path) -> str:

@@ -388,20 +388,34 @@ def run_worker(settings: Settings, *, drain: bool = False, stop: threading.Event
     stop = stop or threading.Event()
     backoff = _Backoff(0.5, settings.outage_backoff_max)
     heartbeat = Heartbeat(settings)
+    handled = 0
     try:
-        ctx = _open(settings, stop, backoff, heartbeat)
-        if ctx is None:
-            return 0
-        with ctx:
-            return _loop(ctx, settings, drain, stop, backoff, heartbeat)
+        while not stop.is_set():
+            ctx = _open(settings, stop, backoff, heartbeat)
+            if ctx is None:
+                break
+            with ctx:
+                count, finished = _loop(ctx, settings, drain, stop, backoff, heartbeat)
+            handled += count
+            if finished:
+                break
+            log.warning("reconnecting to the backends after repeated failures")
     finally:
         heartbeat.remove()
+    return handled
+
+
+RECONNECT_AFTER = 6
+"""Failures in a row after which the worker drops its clients and opens new ones: a client left in a bad
+state by a server restart (a producer whose session the broker forgot) then recovers too."""
 
 
 def _loop(
     ctx: Context, settings: Settings, drain: bool, stop: threading.Event, backoff: _Backoff, heartbeat: Heartbeat
-) -> int:
+) -> tuple[int, bool]:
+    """Handle messages; returns (handled, finished): not finished when the clients should be reopened."""
     handled = 0
+    failures = 0
     while not stop.is_set():
         try:
             message = ctx.bus.receive(settings.topic_uploaded, timeout=1.0)
@@ -414,9 +428,13 @@ def _loop(
             if handle(ctx, message, heartbeat) == "retry":
                 raise TransientError("a backend stayed unavailable through every retry of a document")
             backoff.reset()
+            failures = 0
         except TransientError as exc:
             heartbeat.beat(ready=False)
+            failures += 1
             delay = backoff.next()
             log.warning("backend unavailable; waiting", error=str(exc), retry_in=round(delay, 1))
             stop.wait(delay)
-    return handled
+            if failures >= RECONNECT_AFTER:
+                return handled, False
+    return handled, True

@@ -88,11 +88,15 @@ def test_server_down_mid_batch(service: str, fault_settings: Settings, services:
         assert worker.poll() is None, f"the worker exited during the {service} outage:\n{stop_worker(worker)}"
         restart = services.start(service)
         back = time.monotonic()
-        wait_until(
-            lambda: len(states(ctx, "outage")) == COUNT and set(states(ctx, "outage").values()) == {"indexed"},
-            240,
-            f"the batch to finish after {service} came back",
-        )
+        try:
+            wait_until(
+                lambda: len(states(ctx, "outage")) == COUNT and set(states(ctx, "outage").values()) == {"indexed"},
+                300,
+                f"the batch to finish after {service} came back",
+            )
+        except AssertionError as exc:
+            log = stop_worker(worker)[-4000:]
+            raise AssertionError(f"{exc}; states {states(ctx, 'outage')}; worker log:\n{log}") from exc
         recovery = time.monotonic() - back
         log = stop_worker(worker)
         assert "Traceback" not in log, log[-3000:]

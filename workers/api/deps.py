@@ -28,7 +28,7 @@ from fastapi.responses import Response
 from ..appdb import AppDB, User
 from ..context import Context
 from ..errors import AuthError
-from ..settings import Settings
+from ..settings import Settings, is_loopback
 
 SESSION_COOKIE = "sohoa_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -121,15 +121,6 @@ def client_ip(request: Request) -> str | None:
     settings: Settings = request.app.state.settings
     peer = request.client.host if request.client else None
     return resolve_client(peer, request.headers.get("x-forwarded-for"), settings.trusted_proxies)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def secure_cookies(settings: Settings) -> bool:
