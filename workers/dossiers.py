@@ -305,11 +305,13 @@ def link_document(engine: Engine, record: dict[str, Any], candidates: list[dict[
         current = conn.execute(select(dossier_links).where(dossier_links.c.doc_id == doc_id)).mappings().first()
     if current is not None and current["how"] == "staff":
         return str(current["ma_ho_so"])
-    found = decide(record, candidates if candidates is not None else all_dossiers(engine))
+    if candidates is None:
+        candidates = all_dossiers(engine)
+    found = decide(record, candidates)
     if found is None:
         return None
     code, how = found
-    dossier = next(d for d in (candidates or all_dossiers(engine)) if d["ma_ho_so"] == code)
+    dossier = next(d for d in candidates if d["ma_ho_so"] == code)
     _save_link(engine, doc_id, code, role_of(record, dossier), how)
     return code
 
