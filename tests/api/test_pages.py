@@ -126,3 +126,73 @@ def test_review_mode_skips_and_moves_on(world: World) -> None:
         follow_redirects=False,
     )
     assert response.headers["location"] == f"/documents/{'f' * 64}?review=1&msg=saved"
+
+
+def test_batch_name_as_typed_is_mapped_not_refused() -> None:
+    from workers.api.web.pages_batches import batch_name
+    from workers.services.batches import clean_batch_name
+
+    assert batch_name("Lô quét 15/03 phòng một cửa") == "Lô quét 15-03 phòng một cửa"
+    assert batch_name(" a \\ b ? c#d 100% ") == "a-b c d 100"
+    assert batch_name("/ ? /") == ""
+    assert len(batch_name("x" * 300)) == 100
+    for typed in ("Lô quét 15/03 phòng một cửa", "a\\b?c#d%e\x01f", "?" * 5 + "Lô"):
+        name = batch_name(typed)
+        assert clean_batch_name(name) == name  # what the page sends is never refused
+
+
+def test_upload_check_says_before_sending_what_would_be_refused(world: World) -> None:
+    op = world.as_role("operator")
+    ok = world.client.get("/upload/check", headers=op, params={"batch": "Lô quét 15/03 phòng một cửa"}).json()
+    assert ok == {"batch": "Lô quét 15-03 phòng một cửa", "dossier": None, "errors": {}}
+    own = world.client.get("/upload/check", headers=op, params={"batch": world.batch}).json()
+    assert own["errors"] == {}
+    other = world.client.get("/upload/check", headers=op, params={"batch": world.other_batch}).json()
+    assert "do người khác tạo" in other["errors"]["batch"] and "/" not in other["errors"]["batch"].split("«")[0]
+    page = world.client.get("/upload", headers=op)
+    assert "data-errors=" in page.text and "unsupported_type.pdf" in page.text  # texts by code, for the script
+    assert "drag &amp; drop" not in page.text
+
+
+def test_upload_check_refuses_a_dossier_code_not_in_the_list(world: World) -> None:
+    from workers import dossiers
+
+    listing = (
+        "ma_ho_so,thu_tuc,linh_vuc,chu_the,ngay_tiep_nhan,ngay_hen_tra,ngay_tra_ket_qua,trang_thai\n"
+        "000.00.17.H42-240315-0001,Cấp phép,ruou,Hoa Mai,15/03/2024,30/03/2024,,dang_xu_ly\n"
+    )
+    dossiers.import_dossiers(world.ctx.database(), listing.encode(), "mot-cua.csv")
+    op = world.as_role("operator")
+    bad = world.client.get("/upload/check", headers=op, params={"dossier": "HS-999"}).json()
+    assert "không có trong danh sách" in bad["errors"]["dossier"] and "Unknown" not in bad["errors"]["dossier"]
+    slip = world.client.get("/upload/check", headers=op, params={"dossier": "OOO.00.17.H42-240315-0001"}).json()
+    assert slip["errors"] == {} and slip["dossier"] == "000.00.17.H42-240315-0001"
+
+
+def test_batch_page_notes_refused_files_duplicates_and_scans_without_text(world: World) -> None:
+    from tests.api.conftest import png_bytes
+    from workers.ingest import ingest_file
+
+    refused = world.tmp / "ban-quet.pdf"
+    refused.write_bytes(b"\x8a.S\x00,=]\xb5l random bytes")
+    bad = ingest_file(world.ctx, refused, refused.name, world.batch, uploader="operator")
+    assert bad.status == "rejected" and bad.error_code == "unsupported_type"
+    world.ctx.index.upsert(world.doc, {"no_text": True})
+    again = world.tmp / "lai.png"
+    again.write_bytes(png_bytes("white"))  # the bytes of giay-phep.png, first uploaded into lo-op
+    world.db.claim_batch("lo-lai", "operator", None)
+    ingest_file(world.ctx, again, again.name, "lo-lai", uploader="operator")
+
+    client, _csrf = _signed_in(world, "operator")
+    page = client.get(f"/batches/{world.batch}")
+    assert "PDF hỏng" in page.text and "\\x" not in page.text and "b&#39;" not in page.text
+    row = page.text.split(f'data-doc="{bad.doc_id}"', 1)[1].split("</tr>", 1)[0]
+    assert 'class="small retry"' not in row  # refused at upload: nothing to retry
+    failed_row = page.text.split(f'data-doc="{world.failed}"', 1)[1].split("</tr>", 1)[0]
+    assert 'class="small retry"' in failed_row
+    assert "Không tìm thấy chữ nào" in page.text
+    notes = client.get(f"/batches/{world.batch}/notes").json()["files"]
+    assert notes[bad.doc_id] == {"refused": True} and notes[world.doc] == {"no_text": True}
+    again_notes = client.get("/batches/lo-lai/notes").json()["files"]
+    assert again_notes[world.doc]["duplicate"]["batch"] == world.batch  # the operator's own first upload
+    assert "Trùng tệp đã tải lên trước" in client.get("/batches/lo-lai").text

@@ -13,20 +13,21 @@ from markupsafe import Markup
 
 from ... import records
 from ...appdb import ROLE_NAMES
+from .messages import failure_text, readable_detail, vietnamese
 
 VN_TIME = timezone(timedelta(hours=7))
 
 STATES = {
     "queued": "Đã tải lên, chờ xử lý",
     "processing": "Đang xử lý",
-    "indexed": "Đã lập chỉ mục",
+    "indexed": "Đã xử lý xong",
     "failed": "Lỗi",
 }
 STAGES = {
     "queued": "Đã tải lên",
     "ocr": "Đang nhận dạng (OCR)",
     "classify": "Đang phân loại",
-    "done": "Đã lập chỉ mục",
+    "done": "Đã xử lý xong",
     "failed": "Lỗi",
 }
 FACETS = {
@@ -162,6 +163,7 @@ def jinja_filters() -> dict[str, Any]:
         "percent": percent,
         "marks": marks,
         "detail_value": detail_value,
+        "vietnamese": vietnamese,
     }
 
 
@@ -175,4 +177,6 @@ def jinja_globals() -> dict[str, Any]:
         "ROLE_NAMES": ROLE_NAMES,
         "facet_value_name": facet_value_name,
         "duration": duration,
+        "failure_text": failure_text,
+        "readable_detail": readable_detail,
     }
