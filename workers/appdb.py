@@ -330,6 +330,10 @@ class AppDB:
     def batch_owners(self) -> dict[str, str]:
         return {b: u for b, u in self.execute("SELECT batch, created_by FROM batches")}
 
+    def batch_dossier_codes(self) -> dict[str, str]:
+        """The dossier code each batch was created with (batches without one are left out)."""
+        return {b: d for b, d in self.execute("SELECT batch, dossier FROM batches WHERE dossier IS NOT NULL")}
+
     def batch_dossiers(self, user: str) -> list[str]:
         """Dossier codes of the batches ``user`` created, sorted."""
         rows = self.execute(

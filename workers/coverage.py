@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,6 +24,7 @@ from .context import Context
 from .linking import Match as Match  # re-exported: the coverage API of old
 from .linking import RegisterIndex, suggestions
 from .linking import match_documents as match_documents
+from .ports import SearchQuery
 from .records import taxonomy_names
 from .register import COLUMNS, NON_RESULT_TYPES, entry_id, load_links, load_register, parse_iso_date
 
@@ -158,14 +159,20 @@ def parse_as_of(value: str | None) -> date:
 
 def coverage(ctx: Context, as_of: date | None = None) -> dict[str, Any]:
     """Coverage as of ``as_of`` (default today) from the stored register, links and the whole index."""
-    return compute_coverage(load_register(ctx), ctx.index.scan(), load_links(ctx), as_of or date.today())
+    return compute_coverage(load_register(ctx), result_records(ctx), load_links(ctx), as_of or date.today())
+
+
+def result_records(ctx: Context) -> Iterator[dict[str, Any]]:
+    """The indexed documents that may be results (not a dossier's inputs), without their text, a page
+    at a time: all that linking and coverage read of the index."""
+    return ctx.index.records(SearchQuery(state="indexed", not_doc_types=tuple(NON_RESULT_TYPES), with_text=False))
 
 
 def document_links(ctx: Context) -> list[dict[str, Any]]:
     """Every linked document with its entry and how it was linked (for staff to confirm)."""
     entries = load_register(ctx)
     by_id = {entry_id(e["so_ky_hieu"], e["ngay_ban_hanh"]): e for e in entries}
-    records = {r["doc_id"]: r for r in ctx.index.scan()}
+    records = {r["doc_id"]: r for r in result_records(ctx)}
     matches = match_documents(records.values(), entries, load_links(ctx))
     out = []
     for m in matches.values():

@@ -86,9 +86,17 @@ class SearchQuery:
     low_confidence: bool | None = None
     state: str | None = None
     batch: str | None = None
-    sort: str = "relevance"  # relevance | date_desc | date_asc
+    doc_types: tuple[str, ...] = ()  # any of these types (with ``doc_type``: both must hold)
+    not_doc_types: tuple[str, ...] = ()  # none of these types (records without a type are kept)
+    review_reasons: tuple[str, ...] = ()  # any of these ``workers.reasons.review_reason`` values
+    doc_id_prefix: str | None = None
+    uploaded_after: tuple[str, str] | None = None  # (uploaded_at, doc_id): only records after it in upload order
+    sort: str = "relevance"  # relevance | date_desc | date_asc | uploaded (upload order, oldest first)
     limit: int = 10
-    offset: int = 0
+    offset: int = 0  # any depth: past 10,000 too
+    with_text: bool = True  # False: hits' records come without ``text`` (lists, summaries)
+    fields: tuple[str, ...] = ()  # only these record keys (and ``doc_id``); () = all
+    facets: bool = True  # False: no facet counts (lists that do not show them)
 
 
 @dataclass
@@ -105,6 +113,17 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
 
 
+@dataclass
+class BatchStats:
+    """One batch as the index counts it: files by state, first upload, last processing."""
+
+    batch: str
+    files: int
+    counts: dict[str, int]
+    started_at: str | None
+    last_processed_at: str | None
+
+
 class SearchIndex(Protocol):
     """Documents (one record per doc_id, every state) with full-text search over their text."""
 
@@ -114,12 +133,27 @@ class SearchIndex(Protocol):
     def upsert(self, doc_id: str, fields: dict[str, Any]) -> None:
         """Merge ``fields`` into the record ``doc_id`` (creating it). Visible to ``get`` at once."""
 
+    def put_many(self, records: list[dict[str, Any]]) -> None:
+        """Write whole records (each with its ``doc_id``), replacing any stored ones, in one bulk request
+        or transaction: for ``reindex`` and loads, not for a worker's merges."""
+
     def get(self, doc_id: str) -> dict[str, Any] | None: ...
 
     def scan(self, batch: str | None = None) -> Iterator[dict[str, Any]]:
-        """Every record (of one batch), ordered by upload time then doc_id."""
+        """Every record (of one batch), ordered by upload time then doc_id. For maintenance commands
+        (reindex, backup, training), never for a request: those use :meth:`search` and :meth:`records`."""
 
     def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def records(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
+        """Every record matching ``query``'s filters and text (``limit``/``offset`` ignored), in upload
+        order, fetched a page at a time; without ``text`` unless ``query.with_text``."""
+
+    def batch_stats(self, batches: list[str] | None = None) -> list[BatchStats]:
+        """Counts of every batch (or of ``batches``), by aggregation: no record is read."""
+
+    def refresh(self) -> None:
+        """Make every write so far visible to :meth:`search` (``get`` always sees them at once)."""
 
     def drop(self) -> None:
         """Delete every record (the index is derived state; ``sohoa reindex`` rebuilds it)."""

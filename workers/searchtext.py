@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
-from .textnorm import fold, normalize, squash
+from .textnorm import fold, has_diacritics, normalize, squash
 
 # Metadata that, when it matches, says more than a word somewhere in the body.
 META_KEYS = (
@@ -46,6 +47,20 @@ def query_terms(text: str) -> tuple[list[str], list[str]]:
     return norm, folded
 
 
+def _spans(mapped: str, terms: list[str]) -> list[tuple[int, int]]:
+    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\b")
+    return [(m.start(), m.end()) for m in pattern.finditer(mapped)]
+
+
+def _char_map(text: str, convert: Callable[[str], str]) -> str:
+    """``convert`` applied character by character, keeping positions (one character out per one in)."""
+    out = []
+    for ch in text:
+        c = convert(ch)
+        out.append(c if len(c) == 1 else (c[:1] or " "))
+    return "".join(out)
+
+
 def _fold_map(text: str) -> str:
     """Fold ``text`` character by character so positions line up with the original."""
     out = []
@@ -58,14 +73,18 @@ def _fold_map(text: str) -> str:
 def highlight(text: str, query: str, *, limit: int = 3, width: int = 90) -> list[str]:
     """Up to ``limit`` snippets of ``text`` around query terms, HTML-escaped, terms in ``<mark>``.
 
-    Matching is diacritic-insensitive (whole words), so "giay phep" marks "giấy phép".
+    Without diacritics in the query, matching ignores them (whole words), so "giay phep" marks "giấy
+    phép"; with them, the spellings as typed are marked ("bán" marks "BÁN", not "BAN"), and folded
+    matches only when the text has no exact one.
     """
-    _, terms = query_terms(query)
+    norm_terms, terms = query_terms(query)
     if not text or not terms:
         return []
-    folded = _fold_map(text)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\b")
-    spans = [(m.start(), m.end()) for m in pattern.finditer(folded)]
+    spans: list[tuple[int, int]] = []
+    if has_diacritics(query):
+        spans = _spans(_char_map(text, normalize), norm_terms)
+    if not spans:
+        spans = _spans(_fold_map(text), terms)
     snippets: list[str] = []
     used_until = -1
     for start, _end in spans:

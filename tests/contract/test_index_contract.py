@@ -97,6 +97,7 @@ def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchInde
     backend.ensure()
     for doc in DOCS:
         backend.upsert(doc["doc_id"], {k: v for k, v in doc.items() if k != "doc_id"})
+    backend.refresh()  # writes do not wait for a refresh on Elasticsearch
     yield backend
     backend.drop()
     backend.close()
@@ -183,3 +184,80 @@ def test_scan_and_drop(index: SearchIndex) -> None:
     assert [r["doc_id"][0] for r in index.scan("b2")] == ["c", "d"]
     index.drop()
     assert list(index.scan()) == []
+
+
+def test_records_stream_filtered_records_without_text(index: SearchIndex) -> None:
+    indexed = list(index.records(SearchQuery(state="indexed", with_text=False)))
+    assert [r["doc_id"][0] for r in indexed] == ["a", "b", "c"]  # upload order
+    assert all("text" not in r for r in indexed) and indexed[0]["so_ky_hieu"] == "16/GP-SCT"
+    projected = list(index.records(SearchQuery(batch="b2", fields=("state",))))
+    assert projected == [{"doc_id": "c" * 64, "state": "indexed"}, {"doc_id": "d" * 64, "state": "failed"}]
+    kept = index.records(SearchQuery(not_doc_types=("quyet_dinh", "cong_van"), fields=("doc_type",)))
+    assert [r["doc_id"][0] for r in kept] == ["a", "d"]  # a record without a type is kept
+    chosen = index.records(SearchQuery(doc_types=("quyet_dinh", "cong_van"), fields=()))
+    assert [r["doc_id"][0] for r in chosen] == ["b", "c"]
+
+
+def test_review_reasons_prefix_and_upload_order_filters(index: SearchIndex) -> None:
+    index.upsert("b" * 64, {"review": True})
+    index.upsert("c" * 64, {"review": True})
+    index.refresh()
+    queue = index.search(SearchQuery(review_reasons=("failed", "low_confidence", "uncertain"), sort="uploaded"))
+    assert ids(queue) == ["b", "c", "d"] and queue.total == 3
+    assert ids(index.search(SearchQuery(review_reasons=("low_confidence",)))) == ["b"]
+    assert ids(index.search(SearchQuery(review_reasons=("uncertain",)))) == ["c"]
+    assert ids(index.search(SearchQuery(doc_id_prefix="cccccc"))) == ["c"]
+    assert index.search(SearchQuery(doc_id_prefix="e")).total == 0
+    later = SearchQuery(sort="uploaded", uploaded_after=("2026-01-01T00:00:02", "b" * 64))
+    assert ids(index.search(later)) == ["c", "d"]
+    listed = index.search(SearchQuery(state="indexed", with_text=False, facets=False))
+    assert listed.facets == {} and all("text" not in h.record for h in listed.hits)
+
+
+def test_batch_stats_by_aggregation(index: SearchIndex) -> None:
+    index.upsert("d" * 64, {"batch": "b1"})  # the same file uploaded into a second batch
+    index.upsert("c" * 64, {"processed_at": "2026-01-01T00:01:00"})
+    index.refresh()
+    stats = {s.batch: s for s in index.batch_stats()}
+    assert set(stats) == {"b1", "b2"}
+    assert stats["b1"].files == 3 and stats["b1"].counts == {"indexed": 2, "failed": 1}
+    assert stats["b2"].counts == {"indexed": 1, "failed": 1}
+    assert stats["b1"].started_at == "2026-01-01T00:00:01"
+    assert stats["b2"].last_processed_at == "2026-01-01T00:01:00"
+    assert [s.batch for s in index.batch_stats(["b2"])] == ["b2"]
+    assert index.batch_stats(["nope"]) == [] and index.batch_stats([]) == []
+
+
+def test_exact_spellings_rank_above_every_folded_only_match(index: SearchIndex) -> None:
+    extra = {
+        "e" * 64: "Ban quản lý chợ họp bàn về việc ban hành quy chế chợ, ban ban ban",
+        "f" * 64: "Thông báo bán đấu giá tài sản",
+        "9" * 64: "ỦY BAN NHÂN DÂN HUYỆN BAN MAI: ban kiểm tra",
+    }
+    for n, (doc_id, text) in enumerate(extra.items()):
+        index.upsert(doc_id, {"state": "indexed", "text": text, "uploaded_at": f"2026-01-02T00:00:0{n}"})
+    index.refresh()
+    result = index.search(SearchQuery(text="bán", limit=20))
+    order = [h.record["doc_id"] for h in result.hits]
+    exact = {"a" * 64, "b" * 64, "f" * 64}  # "BÁN"/"bán" as typed
+    assert set(order) == exact | {"c" * 64, "e" * 64, "9" * 64}  # c: "địa bàn"
+    assert set(order[: len(exact)]) == exact, order
+    folded = index.search(SearchQuery(text="ban", limit=20))
+    assert folded.total == result.total  # without diacritics every spelling matches alike
+
+
+def test_a_page_past_ten_thousand_results(index: SearchIndex) -> None:
+    count = 10_012
+    records = [
+        {"doc_id": f"z{i:06d}", "state": "indexed", "uploaded_at": f"2026-02-01T{i:09d}", "text": f"trang {i}"}
+        for i in range(count)
+    ]
+    for start in range(0, count, 2000):
+        index.put_many(records[start : start + 2000])
+    index.refresh()
+    page = index.search(SearchQuery(text="trang", sort="uploaded", limit=5, offset=10_004, facets=False))
+    assert page.total == count
+    assert [h.record["doc_id"] for h in page.hits] == [f"z{i:06d}" for i in range(10_004, 10_009)]
+    listed = index.search(SearchQuery(state="indexed", sort="uploaded", limit=3, offset=10_009 + 3))
+    assert [h.record["doc_id"] for h in listed.hits] == ["z010009", "z010010", "z010011"]
+    assert listed.total == count + 3

@@ -17,8 +17,10 @@ must occur in body or metadata; with diacritics in the query, exact spellings sc
 weighs more than body. One shard, so facet counts and totals are exact.
 
 The full record is stored as-is in ``record`` (``enabled: false``), so ``get``/``scan``/hits return
-exactly what was upserted. Writes use ``refresh=True``: the next search sees them (the worker writes a
-handful of times per document, far below what makes per-write refreshes costly).
+exactly what was upserted. Writes do not wait for a refresh (the index refreshes every second; a
+per-write refresh capped the write rate at a few dozen per second): ``get`` sees a write at once, a
+search within a second, or at once after :meth:`ElasticIndex.refresh`, which the requests that show
+their own writes call. Deep pages (past ``max_result_window``) are reached with ``search_after``.
 
 Errors: connection trouble, timeouts, 409/429/5xx -> ``TransientError``; refused credentials, a server
 that is not Elasticsearch, a name clash with the alias -> ``ConfigError``; a record or query the mapping
@@ -48,14 +50,15 @@ from elasticsearch import (
 )
 
 from ..errors import ConfigError, PermanentError, SohoaError, TransientError
-from ..ports import Hit, SearchQuery, SearchResult
+from ..ports import BatchStats, Hit, SearchQuery, SearchResult
+from ..reasons import review_reason
 from ..searchtext import highlight, query_terms, search_fields
 from ..settings import Settings
 from ..textnorm import fold, has_diacritics
 
 log = logging.getLogger(__name__)
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 _KEYWORD = {"type": "keyword", "ignore_above": 8191}  # 8191 chars x 4 bytes < Lucene's 32766-byte term
 _DATE = {"type": "date", "format": "strict_date_optional_time", "ignore_malformed": True}
@@ -80,6 +83,8 @@ INDEX_BODY: dict[str, Any] = {
             # ISO timestamps as written by the API: compared and sorted as strings, like the embedded index.
             "uploaded_at": {"type": "keyword"},
             "low_confidence": {"type": "boolean"},
+            "review_reason": _KEYWORD,
+            "processed_at": {"type": "keyword"},
             "body_norm": _TEXT,
             "body_fold": _TEXT,
             "meta_norm": _TEXT,
@@ -102,6 +107,8 @@ _FACET_FIELDS = {
 }
 _FACET_SIZE = 1000
 _SCAN_PAGE = 1000
+_WINDOW = 10_000  # Elasticsearch's default max_result_window: deeper pages go through search_after
+_EXACT_BOOST = 1000.0  # a spelling as typed outranks every diacritic-folded-only match
 _CONFLICT_RETRIES = 10
 _WORD = re.compile(r"\w+", re.UNICODE)  # the tokenizer of searchtext.query_terms
 _VERSION_SUFFIX = re.compile(r"-v(\d+)$")
@@ -165,6 +172,8 @@ def document(record: dict[str, Any]) -> dict[str, Any]:
         # "" for a missing time sorts first ascending and last descending, as NULL does in SQLite.
         "uploaded_at": record.get("uploaded_at") or "",
         "low_confidence": bool(record.get("low_confidence")),
+        "review_reason": review_reason(record),
+        "processed_at": record.get("processed_at") or None,
         **{name: _words(value) for name, value in text.items()},
         "record": record,
     }
@@ -280,10 +289,27 @@ class ElasticIndex:
             index=self.alias,
             id=doc_id,
             document=document(merge(record, doc_id, fields)),
-            refresh=True,
             require_alias=True,
             **options,
         )
+
+    def put_many(self, records: list[dict[str, Any]]) -> None:
+        """One ``_bulk`` request of whole records (no read, no merge); any rejected item fails the call."""
+        if not records:
+            return
+        operations: list[dict[str, Any]] = []
+        for record in records:
+            doc_id = str(record["doc_id"])
+            operations.append({"index": {"_id": doc_id}})
+            operations.append(document(merge({}, doc_id, record)))
+        with _translate("index records in bulk"):
+            self._ensure_once()
+            result = self._es.bulk(index=self.alias, operations=operations, require_alias=True).body
+        if result.get("errors"):
+            failed = [item["index"] for item in result["items"] if item["index"].get("error")]
+            status = int(failed[0].get("status") or 0)
+            message = f"{len(failed)} of {len(records)} records not indexed: {failed[0]['error']}"
+            raise (PermanentError(message, code="index_rejected") if status == 400 else TransientError(message))
 
     def drop(self) -> None:
         """Delete every record by deleting the concrete index (its alias goes with it); the next write or
@@ -325,25 +351,150 @@ class ElasticIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         body = self._search_body(query)
+        if query.offset + query.limit > _WINDOW:
+            return self._deep_search(query, body)
         with _translate("search"):
             response = self._es.options(ignore_status=404).search(index=self.alias, **body)
         result = response.body
         if result.get("error"):  # dropped and not recreated yet: nothing to find
-            return SearchResult(total=0, hits=[], facets={name: {} for name in _FACET_FIELDS})
+            return SearchResult(total=0, hits=[], facets={name: {} for name in _FACET_FIELDS} if query.facets else {})
+        return SearchResult(
+            total=int(result["hits"]["total"]["value"]),
+            hits=self._hits(query, body, result["hits"]["hits"]),
+            facets=self._facet_counts(result) if query.facets else {},
+        )
+
+    def _deep_search(self, query: SearchQuery, body: dict[str, Any]) -> SearchResult:
+        """A page past the result window: walk to it with ``search_after`` in windows of ``_WINDOW``."""
+        skip, after = query.offset, None
+        first: dict[str, Any] | None = None
+        while True:
+            size = min(_WINDOW, skip) if skip else query.limit
+            step = body | {"from_": 0, "size": size, "search_after": after, "source_includes": ["doc_id"]}
+            if skip == 0:
+                step["source_includes"] = body["source_includes"]
+            if first is not None:
+                step.pop("aggs", None)
+                step["track_total_hits"] = False
+            with _translate("search"):
+                result = self._es.options(ignore_status=404).search(index=self.alias, **step).body
+            if result.get("error"):
+                return SearchResult(total=0, hits=[], facets={})
+            first = first or result
+            hits = result["hits"]["hits"]
+            if skip == 0 or not hits:
+                break
+            skip -= len(hits)
+            after = hits[-1]["sort"]
+            if len(hits) < size:
+                hits = []
+                break
+        return SearchResult(
+            total=int(first["hits"]["total"]["value"]),
+            hits=self._hits(query, body, hits if skip == 0 else []),
+            facets=self._facet_counts(first) if query.facets else {},
+        )
+
+    def _hits(self, query: SearchQuery, body: dict[str, Any], raw: list[dict[str, Any]]) -> list[Hit]:
         scored = "must" in body["query"]["bool"]
         hits = []
-        for hit in result["hits"]["hits"]:
+        for hit in raw:
             record = hit["_source"]["record"]
             snippets = highlight(record.get("text") or "", query.text) if query.text else []
+            if not query.with_text:
+                record.pop("text", None)
+            if query.fields:
+                record = {k: record.get(k) for k in ("doc_id", *query.fields)}
             score = float(hit.get("_score") or 0.0) if scored else 0.0
             hits.append(Hit(record=record, score=round(score, 4), highlights=snippets))
+        return hits
+
+    @staticmethod
+    def _facet_counts(result: dict[str, Any]) -> dict[str, dict[str, int]]:
         facets: dict[str, dict[str, int]] = {}
         for name in _FACET_FIELDS:
             buckets = result["aggregations"][name]["buckets"]
             facets[name] = {
                 str(b["key_as_string"] if name == "low_confidence" else b["key"]): int(b["doc_count"]) for b in buckets
             }
-        return SearchResult(total=int(result["hits"]["total"]["value"]), hits=hits, facets=facets)
+        return facets
+
+    def records(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
+        """Every match in upload order, a page at a time with ``search_after`` (no scores, no facets)."""
+        body = self._search_body(query)
+        source = ["record"] if query.with_text else None
+        if query.fields:
+            source = [f"record.{k}" for k in ("doc_id", *query.fields)]
+        after: list[Any] | None = None
+        while True:
+            with _translate("read records"):
+                response = self._es.options(ignore_status=404).search(
+                    index=self.alias,
+                    query=body["query"],
+                    sort=[{"uploaded_at": "asc"}, {"doc_id": "asc"}],
+                    size=_SCAN_PAGE,
+                    search_after=after,
+                    source_includes=source or ["record"],
+                    source_excludes=None if source else ["record.text"],
+                    track_total_hits=False,
+                )
+            hits = response.body.get("hits", {}).get("hits", [])
+            for hit in hits:
+                record = hit["_source"].get("record", {})
+                yield {k: record.get(k) for k in ("doc_id", *query.fields)} if query.fields else record
+            if len(hits) < _SCAN_PAGE:
+                return
+            after = hits[-1]["sort"]
+
+    def batch_stats(self, batches: list[str] | None = None) -> list[BatchStats]:
+        """One ``composite`` aggregation over batches (paged by its ``after_key``), counts by state inside."""
+        if batches is not None and not batches:
+            return []
+        query: dict[str, Any] = {"terms": {"batches": batches}} if batches else {"match_all": {}}
+        stats: dict[str, BatchStats] = {}
+        after: dict[str, Any] | None = None
+        while True:
+            composite: dict[str, Any] = {"size": 1000, "sources": [{"batch": {"terms": {"field": "batches"}}}]}
+            if after:
+                composite["after"] = after
+            aggs = {
+                "batches": {
+                    "composite": composite,
+                    "aggs": {
+                        "states": {"terms": {"field": "state", "size": 20}},
+                        "started": {"min": {"field": "uploaded_at"}},
+                        "processed": {"max": {"field": "processed_at"}},
+                    },
+                }
+            }
+            with _translate("count batches"):
+                result = (
+                    self._es.options(ignore_status=404)
+                    .search(index=self.alias, query=query, size=0, aggs=aggs, track_total_hits=False)
+                    .body
+                )
+            if result.get("error"):
+                return []
+            agg = result["aggregations"]["batches"]
+            for bucket in agg["buckets"]:
+                name = bucket["key"]["batch"]
+                if batches is not None and name not in batches:
+                    continue  # a file in several batches brings its other batches along
+                counts = {str(b["key"]): int(b["doc_count"]) for b in bucket["states"]["buckets"]}
+                stats[name] = BatchStats(
+                    batch=name,
+                    files=int(bucket["doc_count"]),
+                    counts=counts,
+                    started_at=bucket["started"].get("value_as_string"),
+                    last_processed_at=bucket["processed"].get("value_as_string"),
+                )
+            after = agg.get("after_key")
+            if not after or len(agg["buckets"]) < 1000:
+                return list(stats.values())
+
+    def refresh(self) -> None:
+        with _translate("refresh the index"):
+            self._es.options(ignore_status=404).indices.refresh(index=self.alias)
 
     def _search_body(self, q: SearchQuery) -> dict[str, Any]:
         norm_terms, fold_terms = query_terms(q.text)
@@ -354,21 +505,27 @@ class ElasticIndex:
                 for t in fold_terms
             ]
             if has_diacritics(q.text) and norm_terms:
-                clauses["should"] = [
+                exact = [
                     {"multi_match": {"query": t, "fields": _NORM_FIELDS, "type": "most_fields", "operator": "and"}}
                     for t in norm_terms
+                ]
+                # every term as typed: a constant that lifts exact spellings above all folded-only matches
+                clauses["should"] = [
+                    *exact,
+                    {"constant_score": {"filter": {"bool": {"must": exact}}, "boost": _EXACT_BOOST}},
                 ]
         tie = [{"uploaded_at": {"order": "desc"}}, {"doc_id": {"order": "asc"}}]
         sort: list[Any]
         if q.sort in ("date_desc", "date_asc"):
             order = "desc" if q.sort == "date_desc" else "asc"
             sort = [{"ngay_ban_hanh": {"order": order, "missing": "_last"}}, {"doc_id": {"order": "asc"}}]
+        elif q.sort == "uploaded":
+            sort = [{"uploaded_at": {"order": "asc"}}, {"doc_id": {"order": "asc"}}]
         elif fold_terms:
             sort = [{"_score": {"order": "desc"}}, *tie]
         else:
             sort = tie
-        aggs = {name: {"terms": {"field": f, "size": _FACET_SIZE}} for name, f in _FACET_FIELDS.items()}
-        return {
+        body: dict[str, Any] = {
             "query": {"bool": clauses},
             "sort": sort,
             "from_": q.offset,
@@ -376,8 +533,12 @@ class ElasticIndex:
             "track_total_hits": True,
             "track_scores": True,
             "source_includes": ["record"],
-            "aggs": aggs,
         }
+        if not q.with_text and not q.text:
+            body["source_excludes"] = ["record.text"]
+        if q.facets:
+            body["aggs"] = {name: {"terms": {"field": f, "size": _FACET_SIZE}} for name, f in _FACET_FIELDS.items()}
+        return body
 
     @staticmethod
     def _filters(q: SearchQuery) -> list[dict[str, Any]]:
@@ -385,6 +546,19 @@ class ElasticIndex:
         for field, value in (("doc_type", q.doc_type), ("field", q.field), ("state", q.state), ("batches", q.batch)):
             if value:
                 filters.append({"term": {field: value}})
+        if q.doc_types:
+            filters.append({"terms": {"doc_type": list(q.doc_types)}})
+        if q.not_doc_types:
+            filters.append({"bool": {"must_not": [{"terms": {"doc_type": list(q.not_doc_types)}}]}})
+        if q.review_reasons:
+            filters.append({"terms": {"review_reason": list(q.review_reasons)}})
+        if q.doc_id_prefix:
+            filters.append({"prefix": {"doc_id": q.doc_id_prefix}})
+        if q.uploaded_after:
+            at, doc_id = q.uploaded_after
+            later = {"range": {"uploaded_at": {"gt": at}}}
+            same = {"bool": {"filter": [{"term": {"uploaded_at": at}}, {"range": {"doc_id": {"gt": doc_id}}}]}}
+            filters.append({"bool": {"should": [later, same], "minimum_should_match": 1}})
         if q.issuer:
             filters.append({"term": {"issuer_fold": fold(q.issuer)}})
         if q.year:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TransientError
-from ..ports import Hit, SearchQuery, SearchResult
+from ..ports import BatchStats, Hit, SearchQuery, SearchResult
+from ..reasons import review_reason
 from ..searchtext import highlight, query_terms, search_fields
 from ..textnorm import fold, has_diacritics
 
@@ -33,6 +34,9 @@ CREATE TABLE IF NOT EXISTS docs (
     ngay_ban_hanh TEXT,
     hieu_luc_den TEXT,
     low_confidence INTEGER,
+    review_reason TEXT,
+    processed_at TEXT,
+    meta TEXT,
     record TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS doc_batches (
@@ -46,6 +50,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     tokenize = "unicode61 remove_diacritics 0"
 );
 """
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS docs_uploaded ON docs(uploaded_at, doc_id);
+CREATE INDEX IF NOT EXISTS docs_review ON docs(review_reason, uploaded_at);
+CREATE INDEX IF NOT EXISTS docs_type ON docs(doc_type, state);
+"""
+# Columns added after the first release: (name, type); ``ensure`` adds and fills them in older files.
+_ADDED = (("review_reason", "TEXT"), ("processed_at", "TEXT"), ("meta", "TEXT"))
+_PAGE = 1000  # records() reads this many at a time
 # bm25 column weights: body_norm, body_fold, meta_norm, meta_fold
 _WEIGHTS = "1.5, 1.0, 8.0, 5.0"
 FACETS = ("doc_type", "field", "issuer", "year", "state", "low_confidence")
@@ -65,7 +77,11 @@ def facet_value(record: dict[str, Any], facet: str) -> str | None:
 
 
 class LocalIndex:
-    """``SearchIndex`` in one SQLite file; safe across processes (WAL, immediate transactions)."""
+    """``SearchIndex`` in one SQLite file; safe across processes (WAL, immediate transactions).
+
+    A search runs its match once into a temporary table of (row, exact, score); the total, the six facet
+    counts and the page are read from that table, and only the page's records are decoded and highlighted.
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,7 +92,33 @@ class LocalIndex:
         self.ensure()
 
     def ensure(self) -> None:
-        self._db.executescript(_SCHEMA)
+        with self._lock:
+            self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(docs)")}
+            missing = [(name, kind) for name, kind in _ADDED if name not in columns]
+            if missing:
+                self._add_columns(missing)
+            self._db.executescript(_INDEXES)
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS hits(rid INTEGER PRIMARY KEY, exact INTEGER, score REAL)")
+
+    def _add_columns(self, missing: list[tuple[str, str]]) -> None:
+        """Add columns of a newer release to an older index file and fill them from the stored records."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(docs)")}
+            for name, kind in missing:
+                if name not in columns:  # another process may have added it meanwhile
+                    self._db.execute(f"ALTER TABLE docs ADD COLUMN {name} {kind}")
+            for rid, record_json in self._db.execute("SELECT rid, record FROM docs").fetchall():
+                record = json.loads(record_json)
+                self._db.execute(
+                    "UPDATE docs SET review_reason = ?, processed_at = ?, meta = ? WHERE rid = ?",
+                    (review_reason(record), record.get("processed_at"), _meta_json(record), rid),
+                )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def upsert(self, doc_id: str, fields: dict[str, Any]) -> None:
         with self._lock:
@@ -91,9 +133,24 @@ class LocalIndex:
             except sqlite3.Error as exc:
                 raise TransientError(f"embedded index write failed: {exc}") from exc
 
-    def _upsert_locked(self, doc_id: str, fields: dict[str, Any]) -> None:
+    def put_many(self, records: list[dict[str, Any]]) -> None:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for record in records:
+                        fields = {k: v for k, v in record.items() if k != "doc_id"}
+                        self._upsert_locked(str(record["doc_id"]), fields, replace=True)
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise TransientError(f"embedded index write failed: {exc}") from exc
+
+    def _upsert_locked(self, doc_id: str, fields: dict[str, Any], *, replace: bool = False) -> None:
         row = self._db.execute("SELECT rid, record FROM docs WHERE doc_id = ?", (doc_id,)).fetchone()
-        record: dict[str, Any] = json.loads(row[1]) if row else {}
+        record: dict[str, Any] = json.loads(row[1]) if row and not replace else {}
         record.update(fields)
         record["doc_id"] = doc_id
         batches = list(dict.fromkeys([*(record.get("batches") or []), record.get("batch")]))
@@ -111,10 +168,13 @@ class LocalIndex:
             date,
             record.get("hieu_luc_den"),
             1 if record.get("low_confidence") else 0,
+            review_reason(record),
+            record.get("processed_at"),
+            _meta_json(record),
             json.dumps(record, ensure_ascii=False),
         )
         cols = "uploaded_at, state, doc_type, field, issuer, issuer_fold, year, ngay_ban_hanh, hieu_luc_den, "
-        cols += "low_confidence, record"
+        cols += "low_confidence, review_reason, processed_at, meta, record"
         if row:
             rid = row[0]
             assignments = ", ".join(f"{c.strip()} = ?" for c in cols.split(","))
@@ -152,23 +212,88 @@ class LocalIndex:
         for (record,) in rows:
             yield json.loads(record)
 
+    def records(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
+        where, params, match = self._where(query)
+        source = "docs d JOIN fts ON fts.rowid = d.rid" if match else "docs d"
+        column = "d.record" if query.with_text else "d.meta"
+        after: tuple[str, str] = ("", "")
+        while True:
+            try:
+                with self._lock:
+                    rows = self._db.execute(
+                        f"SELECT {column}, COALESCE(d.uploaded_at, ''), d.doc_id FROM {source} WHERE {where} "
+                        "AND (COALESCE(d.uploaded_at, ''), d.doc_id) > (?, ?) "
+                        "ORDER BY COALESCE(d.uploaded_at, ''), d.doc_id LIMIT ?",
+                        [*params, *after, _PAGE],
+                    ).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise TransientError(f"embedded index read failed: {exc}") from exc
+            for record_json, _at, _doc in rows:
+                yield _project(json.loads(record_json), query.fields)
+            if len(rows) < _PAGE:
+                return
+            after = (rows[-1][1], rows[-1][2])
+
+    def batch_stats(self, batches: list[str] | None = None) -> list[BatchStats]:
+        where, params = "1", []
+        if batches is not None:
+            if not batches:
+                return []
+            where = f"b.batch IN ({', '.join('?' * len(batches))})"
+            params = list(batches)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT b.batch, d.state, count(*), min(d.uploaded_at), max(d.processed_at) "
+                f"FROM doc_batches b JOIN docs d ON d.doc_id = b.doc_id WHERE {where} GROUP BY b.batch, d.state",
+                params,
+            ).fetchall()
+        stats: dict[str, BatchStats] = {}
+        for batch, state, count, started, processed in rows:
+            entry = stats.setdefault(batch, BatchStats(batch, 0, {}, None, None))
+            entry.files += int(count)
+            entry.counts[str(state)] = int(count)
+            if started and (entry.started_at is None or started < entry.started_at):
+                entry.started_at = started
+            if processed and (entry.last_processed_at is None or processed > entry.last_processed_at):
+                entry.last_processed_at = processed
+        return list(stats.values())
+
+    def refresh(self) -> None:
+        """Nothing to do: a committed write is visible to every reader."""
+
     def _where(self, q: SearchQuery) -> tuple[str, list[Any], str | None]:
         clauses: list[str] = []
         params: list[Any] = []
         match = None
         norm_terms, fold_terms = query_terms(q.text)
         if fold_terms:
-            folded = " AND ".join(f'"{t}"' for t in fold_terms)
-            match = f"{{body_fold meta_fold}} : ({folded})"
-            if has_diacritics(q.text) and norm_terms:
-                exact = " AND ".join(f'"{t}"' for t in norm_terms)
-                match = f"({match}) OR ({{body_norm meta_norm}} : ({exact}))"
+            match = _fold_match(fold_terms)
+            exact = _exact_match(q.text, norm_terms)
+            if exact:
+                match = f"({match}) OR ({exact})"
             clauses.append("fts MATCH ?")
             params.append(match)
         for column, value in (("doc_type", q.doc_type), ("field", q.field), ("state", q.state)):
             if value:
                 clauses.append(f"d.{column} = ?")
                 params.append(value)
+        for column, values, negate in (
+            ("doc_type", q.doc_types, False),
+            ("doc_type", q.not_doc_types, True),
+            ("review_reason", q.review_reasons, False),
+        ):
+            if values:
+                marks = ", ".join("?" * len(values))
+                clauses.append(
+                    f"(d.{column} IS NULL OR d.{column} NOT IN ({marks}))" if negate else f"d.{column} IN ({marks})"
+                )
+                params += list(values)
+        if q.doc_id_prefix:
+            clauses.append("d.doc_id >= ? AND d.doc_id < ?")
+            params += [q.doc_id_prefix, q.doc_id_prefix + "\U0010ffff"]
+        if q.uploaded_after:
+            clauses.append("(COALESCE(d.uploaded_at, ''), d.doc_id) > (?, ?)")
+            params += list(q.uploaded_after)
         if q.issuer:
             clauses.append("d.issuer_fold = ?")
             params.append(fold(q.issuer))
@@ -188,40 +313,50 @@ class LocalIndex:
         return where, params, match
 
     def search(self, query: SearchQuery) -> SearchResult:
-        where, params, match = self._where(query)
-        source = "docs d JOIN fts ON fts.rowid = d.rid" if match else "docs d"
-        score = f"-bm25(fts, {_WEIGHTS})" if match else "0.0"
-        order = {
-            "date_desc": "d.ngay_ban_hanh IS NULL, d.ngay_ban_hanh DESC, d.doc_id",
-            "date_asc": "d.ngay_ban_hanh IS NULL, d.ngay_ban_hanh ASC, d.doc_id",
-        }.get(
-            query.sort,
-            "score DESC, d.uploaded_at DESC, d.doc_id" if match else "d.uploaded_at DESC, d.doc_id",
-        )
         try:
             with self._lock:
-                total, rows, facets = self._run_search(source, where, params, score, order, query)
+                total, rows, facets = self._run_search(query)
         except sqlite3.OperationalError as exc:
             raise TransientError(f"embedded search failed: {exc}") from exc
         hits = []
         for record_json, value in rows:
             record = json.loads(record_json)
             snippets = highlight(record.get("text") or "", query.text) if query.text else []
-            hits.append(Hit(record=record, score=round(float(value), 4), highlights=snippets))
+            if not query.with_text:
+                record.pop("text", None)
+            hits.append(Hit(record=_project(record, query.fields), score=round(float(value), 4), highlights=snippets))
         return SearchResult(total=int(total), hits=hits, facets=facets)
 
-    def _run_search(
-        self, source: str, where: str, params: list[Any], score: str, order: str, query: SearchQuery
-    ) -> tuple[int, list[Any], dict[str, dict[str, int]]]:
-        total = self._db.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
+    def _run_search(self, query: SearchQuery) -> tuple[int, list[Any], dict[str, dict[str, int]]]:
+        where, params, match = self._where(query)
+        column = "d.record" if query.with_text or query.text else "d.meta"
+        if not match:  # no text: filter columns only, no temporary table
+            order = _ORDER.get(query.sort, "d.uploaded_at DESC, d.doc_id")
+            total = self._db.execute(f"SELECT count(*) FROM docs d WHERE {where}", params).fetchone()[0]
+            rows = self._db.execute(
+                f"SELECT {column}, 0.0 FROM docs d WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*params, query.limit, query.offset],
+            ).fetchall()
+            facets = self._facets(f"docs d WHERE {where}", params) if query.facets else {}
+            return int(total), rows, facets
+        exact = _exact_match(query.text, query_terms(query.text)[0])
+        exact_sql = "d.rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)" if exact else "0"
+        self._db.execute("DELETE FROM temp.hits")
+        self._db.execute(
+            f"INSERT INTO temp.hits(rid, exact, score) SELECT d.rid, {exact_sql}, -bm25(fts, {_WEIGHTS}) "
+            f"FROM docs d JOIN fts ON fts.rowid = d.rid WHERE {where}",
+            ([exact] if exact else []) + params,
+        )
+        total = self._db.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
+        order = _ORDER.get(query.sort, "h.exact DESC, h.score DESC, d.uploaded_at DESC, d.doc_id")
         rows = self._db.execute(
-            f"SELECT d.record, {score} AS score FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, query.limit, query.offset],
+            f"SELECT {column}, h.score FROM temp.hits h JOIN docs d ON d.rid = h.rid ORDER BY {order} LIMIT ? OFFSET ?",
+            [query.limit, query.offset],
         ).fetchall()
-        facets = self._facets(source, where, params)
+        facets = self._facets("temp.hits h JOIN docs d ON d.rid = h.rid WHERE 1", []) if query.facets else {}
         return int(total), rows, facets
 
-    def _facets(self, source: str, where: str, params: list[Any]) -> dict[str, dict[str, int]]:
+    def _facets(self, source: str, params: list[Any]) -> dict[str, dict[str, int]]:
         expressions = {
             "doc_type": "d.doc_type",
             "field": "d.field",
@@ -233,7 +368,7 @@ class LocalIndex:
         facets: dict[str, dict[str, int]] = {}
         for name, expr in expressions.items():
             rows = self._db.execute(
-                f"SELECT {expr} AS v, count(*) FROM {source} WHERE {where} AND {expr} IS NOT NULL "
+                f"SELECT {expr} AS v, count(*) FROM {source} AND {expr} IS NOT NULL "
                 "GROUP BY v ORDER BY count(*) DESC, v",
                 params,
             ).fetchall()
@@ -246,3 +381,32 @@ class LocalIndex:
 
     def close(self) -> None:
         self._db.close()
+
+
+_ORDER = {
+    "date_desc": "d.ngay_ban_hanh IS NULL, d.ngay_ban_hanh DESC, d.doc_id",
+    "date_asc": "d.ngay_ban_hanh IS NULL, d.ngay_ban_hanh ASC, d.doc_id",
+    "uploaded": "COALESCE(d.uploaded_at, ''), d.doc_id",
+}
+
+
+def _fold_match(fold_terms: list[str]) -> str:
+    folded = " AND ".join(f'"{t}"' for t in fold_terms)
+    return f"{{body_fold meta_fold}} : ({folded})"
+
+
+def _exact_match(text: str, norm_terms: list[str]) -> str | None:
+    """The FTS expression of the spellings as typed, when the query has diacritics (None otherwise)."""
+    if not (has_diacritics(text) and norm_terms):
+        return None
+    exact = " AND ".join(f'"{t}"' for t in norm_terms)
+    return f"{{body_norm meta_norm}} : ({exact})"
+
+
+def _meta_json(record: dict[str, Any]) -> str:
+    """The record without its text: what lists and summaries read."""
+    return json.dumps({k: v for k, v in record.items() if k != "text"}, ensure_ascii=False)
+
+
+def _project(record: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    return {k: record.get(k) for k in ("doc_id", *fields)} if fields else record

@@ -8,6 +8,7 @@ import json
 
 from ..context import Context
 from ..errors import PermanentError
+from ..ports import SearchQuery
 from ..records import get_record
 from ..services.documents import correct_fields, reindex, reprocess_many, requeue
 
@@ -38,7 +39,8 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
         if args.doc_id:
             targets = [get_record(ctx, args.doc_id)]
         else:
-            targets = [r for r in ctx.index.scan() if args.all or r.get("state") == "failed"]
+            query = SearchQuery(state=None if args.all else "failed", with_text=False)
+            targets = list(ctx.index.records(query))
         count = reprocess_many(ctx, targets)
     print(f"queued {count}")
     return 0

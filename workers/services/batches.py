@@ -19,10 +19,12 @@ from ..appdb import AppDB, User
 from ..context import Context
 from ..errors import AuthError, NotFoundError, PermanentError
 from ..ingest import new_batch_id, upload_entries
+from ..ports import SearchQuery
 from ..records import doc_type_name, dump_view, get_record
 from .documents import retry
 
 FINAL_STATES = ("indexed", "failed")
+MAX_FILES_SHOWN = 500  # files of one batch on one page
 MAX_NAME = 100
 MAX_DOSSIER = 100
 _BAD_BATCH = re.compile(r"[/\\\x00-\x1f\x7f?#%]")  # the name appears in URLs and object keys
@@ -70,7 +72,7 @@ def clean_dossier(dossier: str | None, ctx: Context | None = None) -> str | None
 
 
 def _exists(ctx: Context, batch: str) -> bool:
-    return any(True for _ in ctx.index.scan(batch))
+    return bool(ctx.index.batch_stats([batch]))
 
 
 def check_access(ctx: Context, db: AppDB, user: User, batch: str) -> None:
@@ -119,21 +121,25 @@ def _file_view(record: dict[str, Any], batch: str) -> dict[str, Any]:
     }
 
 
-def batch_summary(ctx: Context, batch: str) -> dict[str, Any]:
-    """Counts by state and time taken for one batch, with its files as uploaded into it; raises
-    ``NotFoundError``. Pass it through :func:`visible_to` before showing it to someone."""
-    files = [_file_view(r, batch) for r in ctx.index.scan(batch)]
-    if not files:
+def batch_summary(ctx: Context, batch: str, limit: int = MAX_FILES_SHOWN, offset: int = 0) -> dict[str, Any]:
+    """Counts by state and time taken for one batch (by aggregation), with a page of its files as uploaded
+    into it (``total_files`` says how many there are); raises ``NotFoundError``. Pass it through
+    :func:`visible_to` before showing it to someone."""
+    stats = ctx.index.batch_stats([batch])
+    if not stats:
         raise NotFoundError(f"không có lô / no batch {batch}")
-    done = all(f["state"] in FINAL_STATES for f in files)
-    finished = max((f["processed_at"] for f in files if f["processed_at"]), default=None)
+    counts = stats[0].counts
+    query = SearchQuery(batch=batch, sort="uploaded", limit=limit, offset=offset, with_text=False, facets=False)
+    files = [_file_view(hit.record, batch) for hit in ctx.index.search(query).hits]
+    done = all(state in FINAL_STATES for state in counts)
     return {
         "batch": batch,
         "files": files,
-        "counts": dict(Counter(f["state"] for f in files)),
+        "total_files": stats[0].files,
+        "counts": counts,
         "done": done,
-        "started_at": min((f["uploaded_at"] for f in files if f["uploaded_at"]), default=None),
-        "finished_at": finished if done else None,
+        "started_at": stats[0].started_at,
+        "finished_at": stats[0].last_processed_at if done else None,
     }
 
 
@@ -160,38 +166,24 @@ def visible_to(summary: dict[str, Any], user: User) -> dict[str, Any]:
 def list_batches(ctx: Context, db: AppDB, user: User) -> list[dict[str, Any]]:
     """Every batch ``user`` may see (operators: the ones they created), newest first."""
     owners = db.batch_owners()
-    seen: dict[str, dict[str, Any]] = {}
-    for record in ctx.index.scan():
-        for b in record.get("batches") or [record.get("batch")]:
-            if not user.can("staff") and owners.get(b) != user.name:
-                continue
-            entry = seen.setdefault(
-                b,
-                {
-                    "batch": b,
-                    "files": 0,
-                    "counts": {},
-                    "started_at": record.get("uploaded_at"),
-                    "finished_at": None,
-                    "created_by": owners.get(b),
-                    "dossier": None,
-                    "done": True,
-                },
-            )
-            upload = _upload_into(record, b)
-            if upload and upload.get("dossier") and not entry["dossier"]:
-                entry["dossier"] = upload["dossier"]
-            entry["files"] += 1
-            state = record.get("state")
-            entry["counts"][state] = entry["counts"].get(state, 0) + 1
-            entry["done"] = entry["done"] and state in FINAL_STATES
-            processed = record.get("processed_at")
-            if processed and (entry["finished_at"] is None or processed > entry["finished_at"]):
-                entry["finished_at"] = processed
-    for entry in seen.values():
-        if not entry["done"]:
-            entry["finished_at"] = None
-    return sorted(seen.values(), key=lambda e: e["started_at"] or "", reverse=True)
+    mine = None if user.can("staff") else [b for b, owner in owners.items() if owner == user.name]
+    dossiers_of = db.batch_dossier_codes()
+    out = []
+    for stats in ctx.index.batch_stats(mine):
+        done = all(state in FINAL_STATES for state in stats.counts)
+        out.append(
+            {
+                "batch": stats.batch,
+                "files": stats.files,
+                "counts": stats.counts,
+                "started_at": stats.started_at,
+                "finished_at": stats.last_processed_at if done else None,
+                "created_by": owners.get(stats.batch),
+                "dossier": dossiers_of.get(stats.batch),
+                "done": done,
+            }
+        )
+    return sorted(out, key=lambda e: e["started_at"] or "", reverse=True)
 
 
 def dossiers(ctx: Context, db: AppDB, user: User) -> list[str]:
@@ -225,9 +217,7 @@ def retry_batch(ctx: Context, db: AppDB, user: User, batch: str) -> tuple[list[d
     check_access(ctx, db, user, batch)
     queued: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
-    for record in ctx.index.scan(batch):
-        if record.get("state") != "failed":
-            continue
+    for record in ctx.index.records(SearchQuery(batch=batch, state="failed", fields=("state",))):
         try:
             queued.append(retry_file(ctx, db, user, record["doc_id"]))
         except PermanentError as exc:
@@ -252,7 +242,8 @@ def status_rows(ctx: Context, batch: str | None) -> list[dict[str, Any]]:
         "error_message",
         "seconds",
     )
-    return [{"doc_id": r["doc_id"]} | {k: r.get(k) for k in keys} for r in ctx.index.scan(batch)]
+    query = SearchQuery(batch=batch, fields=keys)
+    return [{"doc_id": r["doc_id"]} | {k: r.get(k) for k in keys} for r in ctx.index.records(query)]
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -14,8 +14,10 @@ from ..context import Context, derived_key, original_key
 from ..corrections import correct
 from ..errors import NotFoundError, PermanentError
 from ..events import FileUploaded, encode
+from ..ports import SearchQuery
 from ..records import CORRECTABLE, apply_corrections, get_record, load_corrections
 
+REINDEX_BULK = 200  # records per bulk write while rebuilding the index
 MIN_PREFIX = 6  # shorter id prefixes match too many documents to be useful
 
 
@@ -24,8 +26,8 @@ def find_record(ctx: Context, doc_id: str) -> dict[str, Any]:
     characters, for typing ids at a terminal); raises ``NotFoundError``."""
     record = ctx.index.get(doc_id)
     if record is None and len(doc_id) >= MIN_PREFIX:
-        matches = [r for r in ctx.index.scan() if r["doc_id"].startswith(doc_id)]
-        record = matches[0] if len(matches) == 1 else None
+        found = ctx.index.search(SearchQuery(doc_id_prefix=doc_id, limit=1, facets=False))
+        record = found.hits[0].record if found.total == 1 else None
     if record is None:
         raise NotFoundError(f"không có tài liệu / no document {doc_id}")
     return record
@@ -81,6 +83,7 @@ def reindex(ctx: Context) -> int:
     ctx.index.drop()
     ctx.index.ensure()
     count = 0
+    pending: list[dict[str, Any]] = []
     for key in ctx.store.list("derived/"):
         if not key.endswith("/meta.json"):
             continue
@@ -93,8 +96,13 @@ def reindex(ctx: Context) -> int:
         corrections = load_corrections(ctx, doc_id)
         if corrections.get("fields"):
             meta = apply_corrections(meta, corrections)
-        ctx.index.upsert(doc_id, {k: v for k, v in meta.items() if k != "doc_id"})
+        pending.append(meta)
         count += 1
+        if len(pending) >= REINDEX_BULK:
+            ctx.index.put_many(pending)
+            pending = []
+    ctx.index.put_many(pending)
+    ctx.index.refresh()
     return count
 
 
