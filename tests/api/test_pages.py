@@ -50,7 +50,10 @@ def test_search_page_filters_and_paginates(world: World) -> None:
     assert "1</strong> kết quả" in valid.text
     expired = world.client.get("/search", headers=staff, params={"valid_on": "2029-01-01"})
     assert "0</strong> kết quả" in expired.text
-    assert world.client.get("/search", headers=staff, params={"valid_on": "bad"}).status_code == 422
+    typed = world.client.get("/search", headers=staff, params={"valid_on": "01/01/2024"})
+    assert "1</strong> kết quả" in typed.text  # dd/mm/yyyy, as people type dates
+    bad = world.client.get("/search", headers=staff, params={"valid_on": "bad"})
+    assert bad.status_code == 200 and "dd/mm/yyyy" in bad.text
 
 
 def test_correction_form_and_history(world: World) -> None:
@@ -67,8 +70,15 @@ def test_correction_form_and_history(world: World) -> None:
     assert record and record["doc_type"] == "quyet_dinh" and record["chu_the"] == "Cửa hàng Hoa Mai"
     page = client.get(f"/documents/{world.doc}?msg=saved")
     assert "Đã lưu sửa đổi" in page.text and "Lịch sử hiệu đính" in page.text and "staff" in page.text
-    bad = client.post(f"/documents/{world.doc}/correct", data={"csrf_token": csrf, "ngay_ban_hanh": "15/03/2023"})
-    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text
+    typed = client.post(
+        f"/documents/{world.doc}/correct",
+        data={"csrf_token": csrf, "ngay_ban_hanh": "16/3/2023"},
+        follow_redirects=False,
+    )
+    assert typed.status_code == 303  # dd/mm/yyyy, as people type dates
+    assert world.ctx.index.get(world.doc)["ngay_ban_hanh"] == "2023-03-16"  # type: ignore[index]
+    bad = client.post(f"/documents/{world.doc}/correct", data={"csrf_token": csrf, "ngay_ban_hanh": "31/02/2023"})
+    assert bad.status_code == 400 and "không phải ngày" in bad.text and "31/02/2023" in bad.text
     forged = client.post(f"/documents/{world.doc}/correct", data={"doc_type": "giay_moi"})
     assert forged.status_code == 403
 
@@ -80,7 +90,10 @@ def test_review_walks_through_documents(world: World) -> None:
     response = client.post(
         f"/documents/{world.doc}/confirm", data={"csrf_token": csrf, "review": "1"}, follow_redirects=False
     )
-    assert response.headers["location"] == "/review?msg=confirmed"  # nothing left to review
+    assert response.headers["location"] == f"/review?msg=confirmed&prev={world.doc}"  # nothing left to read
+    done = client.get(response.headers["location"])
+    assert "Đã xác nhận «Giấy phép bán lẻ rượu" in done.text  # names the document just confirmed
+    assert "còn 2 tệp lỗi" in done.text and "Đã duyệt hết" not in done.text  # the failed file is still there
 
 
 def test_batch_pages_for_operators(world: World) -> None:
@@ -125,7 +138,10 @@ def test_review_mode_skips_and_moves_on(world: World) -> None:
         data={"csrf_token": csrf, "review": "1", "doc_type": "quyet_dinh"},
         follow_redirects=False,
     )
-    assert response.headers["location"] == f"/documents/{'f' * 64}?review=1&msg=saved"
+    assert response.headers["location"] == f"/documents/{'f' * 64}?review=1&msg=saved&prev={world.doc}"
+    following = client.get(response.headers["location"])
+    assert "Đã lưu sửa đổi cho «Giấy phép bán lẻ rượu" in following.text
+    assert f'href="/documents/{world.doc}?review=1">← Quay lại' in following.text
 
 
 def test_batch_name_as_typed_is_mapped_not_refused() -> None:
@@ -196,3 +212,76 @@ def test_batch_page_notes_refused_files_duplicates_and_scans_without_text(world:
     again_notes = client.get("/batches/lo-lai/notes").json()["files"]
     assert again_notes[world.doc]["duplicate"]["batch"] == world.batch  # the operator's own first upload
     assert "Trùng tệp đã tải lên trước" in client.get("/batches/lo-lai").text
+
+
+def test_validity_badge_in_results_and_on_the_document_page(world: World) -> None:
+    staff = world.as_role("staff")
+    found = world.client.get("/search", headers=staff, params={"q": "hoa mai"})
+    assert "Còn hiệu lực" in found.text and "đến 15/03/2028" in found.text  # as of today
+    later = world.client.get("/search", headers=staff, params={"q": "hoa mai", "valid_on": "01/01/2030"})
+    assert "0</strong> kết quả" in later.text  # the filter: no longer valid then
+    page = world.client.get(f"/documents/{world.doc}", headers=staff, params={"valid_on": "2029-01-01"})
+    assert "Hết hiệu lực" in page.text and "từ 16/03/2028" in page.text and "vào ngày 01/01/2029" in page.text
+    world.ctx.index.upsert(world.doc, {"hieu_luc_den": None})
+    assert "Không thời hạn" in world.client.get(f"/documents/{world.doc}", headers=staff).text
+
+
+def test_document_page_links_and_unlinks_the_register_entry(world: World) -> None:
+    client, csrf = _signed_in(world, "staff")
+    assert "Sổ theo dõi kết quả" not in client.get(f"/documents/{world.doc}").text  # no register yet
+    import_register(world.ctx, REGISTER.encode())
+    page = client.get(f"/documents/{world.doc}")
+    assert "Khớp sổ" in page.text and "<strong>12/GP-SCT</strong> ngày 15/03/2023" in page.text
+    assert "khớp đúng số ký hiệu" in page.text
+    unlinked = client.post(
+        f"/documents/{world.doc}/link", data={"csrf_token": csrf, "action": "unlink"}, follow_redirects=False
+    )
+    assert unlinked.headers["location"].endswith("msg=unlinked")
+    page = client.get(unlinked.headers["location"])
+    assert "không ứng với mục nào trong sổ" in page.text and "Không khớp sổ" in page.text
+    wrong = client.post(
+        f"/documents/{world.doc}/link", data={"csrf_token": csrf, "so_ky_hieu": "99/GP-SCT", "ngay": "15/03/2023"}
+    )
+    assert wrong.status_code == 400 and "Không có mục «99/GP-SCT ngày 15/03/2023» trong sổ" in wrong.text
+    linked = client.post(
+        f"/documents/{world.doc}/link",
+        data={"csrf_token": csrf, "so_ky_hieu": "13/GP-SCT", "ngay": "01/04/2023"},
+        follow_redirects=False,
+    )
+    assert linked.headers["location"].endswith("msg=linked")
+    page = client.get(linked.headers["location"])
+    assert "<strong>13/GP-SCT</strong> ngày 01/04/2023" in page.text and "cán bộ xác nhận (staff," in page.text
+    assert audit.entries(world.db, action="register_link")[0] == 2
+
+
+def test_document_page_keeps_the_search_and_leads_to_the_next_hit(world: World) -> None:
+    second = world.ctx.index.get(world.doc)
+    assert second
+    other = "e" * 64
+    world.ctx.index.upsert(other, {**second, "doc_id": other, "filename": "ban-sao.png", "trich_yeu": "Bản sao"})
+    staff = world.as_role("staff")
+    results = world.client.get("/search", headers=staff, params={"q": "hoa mai", "sort": "date_desc"})
+    links = re.findall(r'<h3><a href="(/documents/[0-9a-f]{64}\?[^"]+)"', results.text)
+    assert len(links) == 1 and "cùng kết quả này còn 1 bản quét khác" in results.text.casefold()  # one group
+    first = world.client.get(links[0].replace("&amp;", "&"), headers=staff)
+    assert "← Kết quả tìm kiếm «hoa mai»" in first.text
+    assert 'href="/search?q=hoa+mai&amp;sort=date_desc"' in first.text  # back to the same search
+    assert "Kết quả sau ›" in first.text and "‹ Kết quả trước" not in first.text
+
+
+def test_document_page_names_codes_and_shows_the_batch_dossier(world: World) -> None:
+    world.ctx.index.upsert(world.doc, {"doc_subtype": "gp_ban_le_ruou", "ma_ho_so": None})
+    staff = world.as_role("staff")
+    page = world.client.get(f"/documents/{world.doc}", headers=staff)
+    assert '<option value="gp_ban_le_ruou" selected>Giấy phép bán lẻ rượu</option>' in page.text
+    assert "theo lô khi tải lên: HS-001" in page.text
+    failed = world.client.get(f"/documents/{world.failed}", headers=staff)
+    assert "Tải bản gốc" in failed.text  # a file that failed in a worker: its original is stored
+    refused = world.tmp / "rong.pdf"
+    refused.write_bytes(b"")
+    from workers.ingest import ingest_file
+
+    bad = ingest_file(world.ctx, refused, refused.name, world.batch, uploader="operator")
+    page = world.client.get(f"/documents/{bad.doc_id}", headers=staff)
+    assert "Tải bản gốc" not in page.text and "Tệp rỗng" in page.text and "(Empty file.)" not in page.text
+    assert "bị từ chối khi tải lên" in page.text and 'action="/documents/' + bad.doc_id + '/retry"' not in page.text

@@ -88,6 +88,7 @@ LEAST_ROLE: dict[tuple[str, str], str | None] = {
     ("POST", "/documents/{doc_id}/confirm"): "staff",
     ("POST", "/documents/{doc_id}/retry"): "staff",
     ("POST", "/documents/{doc_id}/reprocess"): "admin",
+    ("POST", "/documents/{doc_id}/link"): "staff",
     ("GET", "/review"): "staff",
     ("GET", "/coverage"): "staff",
     ("GET", "/dossiers"): "staff",
@@ -123,6 +124,7 @@ BODIES: dict[tuple[str, str], Body] = {
     ("PATCH", "/api/v1/users/{name}"): lambda w: {"json": {"role": "operator"}},
     ("GET", "/search"): lambda w: {"params": {"q": "ruou"}},
     ("POST", "/documents/{doc_id}/correct"): lambda w: {"data": {"field": "thuoc_la"}},
+    ("POST", "/documents/{doc_id}/link"): lambda w: {"data": {"action": "unlink"}},
     ("POST", "/admin/users"): lambda w: {"data": {"name": "newbie2", "role": "operator"}},
     ("POST", "/admin/users/{name}"): lambda w: {"data": {"role": "operator", "active": "on"}},
 }

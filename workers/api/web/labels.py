@@ -6,16 +6,21 @@ Times are stored in UTC; pages show them in Vietnam time (UTC+7, no daylight sav
 from __future__ import annotations
 
 import html
+import logging
+import tomllib
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
 
 from ... import records
 from ...appdb import ROLE_NAMES
+from ...textnorm import fold as fold_text
 from .messages import failure_text, readable_detail, vietnamese
 
 VN_TIME = timezone(timedelta(hours=7))
+log = logging.getLogger(__name__)
 
 STATES = {
     "queued": "Đã tải lên, chờ xử lý",
@@ -56,6 +61,8 @@ REVIEW_REASONS = {
     "failed": "Lỗi xử lý",
     "low_confidence": "OCR tin cậy thấp",
     "uncertain": "Chưa chắc loại / lĩnh vực",
+    "link": "Gợi ý liên kết sổ",
+    "dossier": "Chưa rõ thuộc hồ sơ nào",
 }
 SORTS = {"relevance": "Liên quan nhất", "date_desc": "Ngày ban hành mới nhất", "date_asc": "Ngày ban hành cũ nhất"}
 
@@ -68,6 +75,59 @@ def doc_type_name(code: str | None) -> str:
 def field_name(code: str | None) -> str:
     """The taxonomy's name of a field; the code itself when unknown, "—" when none."""
     return records.field_name(code) or code or "—"
+
+
+def _initials(words: str) -> str:
+    return "".join(fold_text(w)[:1] for w in words.split())
+
+
+@lru_cache(maxsize=1)
+def subtype_names() -> dict[str, str]:
+    """Subtype code -> a name made from its type's name and its first pattern, from the packaged taxonomy:
+    ``gp_ban_le_ruou`` -> ``Giấy phép bán lẻ rượu``, ``gcn_attp`` -> ``Giấy chứng nhận an toàn thực
+    phẩm``, ``qd_thu_hoi`` -> ``Quyết định thu hồi``. Empty when the taxonomy cannot be read."""
+    from ...pipeline.taxonomy import DEFAULT_PATH
+
+    try:
+        data = tomllib.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        log.warning("subtype names unavailable: %s", exc)
+        return {}
+    names: dict[str, str] = {}
+    for doc_type in data.get("doc_types", []):
+        for sub in doc_type.get("subtypes", []):
+            code = str(sub.get("code"))
+            # "Giấy phép / Giấy chứng nhận": the one whose initials start the code (gcn_attp)
+            options = str(doc_type.get("name") or doc_type.get("code")).split(" / ")
+            type_name = next((o for o in options if _initials(o) == code.split("_")[0]), options[0])
+            pattern = str((sub.get("patterns") or [""])[0]).strip()
+            if fold_text(pattern).startswith(fold_text(type_name.split()[0])):
+                names[code] = pattern[:1].upper() + pattern[1:]
+            else:
+                names[code] = f"{type_name} {pattern}".strip()
+    return names
+
+
+def subtype_name(code: str | None) -> str:
+    """The name of a subtype code (the code itself when unknown, "—" when none)."""
+    if not code:
+        return "—"
+    return subtype_names().get(code, code)
+
+
+def field_value(key: str, value: Any) -> str:
+    """A metadata value as a person reads it: names for codes, dd/mm/yyyy for dates, "—" for none."""
+    if value in (None, ""):
+        return "—"
+    if key == "doc_type":
+        return doc_type_name(str(value))
+    if key == "field":
+        return field_name(str(value))
+    if key == "doc_subtype":
+        return subtype_name(str(value))
+    if key in ("ngay_ban_hanh", "hieu_luc_den"):
+        return vn_date(str(value))
+    return str(value)
 
 
 def facet_value_name(facet: str, value: str) -> str:
@@ -164,6 +224,8 @@ def jinja_filters() -> dict[str, Any]:
         "marks": marks,
         "detail_value": detail_value,
         "vietnamese": vietnamese,
+        "field_label": lambda k: METADATA.get(k, k),
+        "subtype_name": subtype_name,
     }
 
 
@@ -178,5 +240,6 @@ def jinja_globals() -> dict[str, Any]:
         "facet_value_name": facet_value_name,
         "duration": duration,
         "failure_text": failure_text,
+        "field_value": field_value,
         "readable_detail": readable_detail,
     }
