@@ -1,20 +1,20 @@
 """Staff corrections of type and metadata: kept with who and when, never overwritten by reprocessing.
 
-Corrections live in the object store (``corrections/<id>.json``) beside the original, so they survive a
-rebuilt index and are re-applied on top of every new machine result. A correction (or confirmation) of the type or
+Corrections live in the relational store (:mod:`workers.correction_log`, one row per corrected field), so
+they survive a rebuilt index, are shared by every process and are re-applied on top of every new machine
+result. A correction (or confirmation) of the type or
 the field is also a label for the learned classifier: it counts toward retraining it in the background
 (:func:`workers.learn.service.maybe_retrain`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any
 
-from .clock import now_iso
-from .context import Context, correction_key
+from . import correction_log
+from .context import Context
 from .errors import PermanentError
 from .learn.service import maybe_retrain
 from .records import CORRECTABLE, doc_type_name, get_record, load_corrections, store_meta
@@ -49,17 +49,13 @@ def correct(ctx: Context, doc_id: str, changes: dict[str, Any], by: str) -> dict
     """
     record = get_record(ctx, doc_id)
     cleaned = {name: _clean(name, value) for name, value in changes.items()}
-    corrections = load_corrections(ctx, doc_id)
-    corrections["fields"] = {**corrections.get("fields", {}), **cleaned}
-    corrections.setdefault("history", []).append(
-        {"by": by, "at": now_iso(), "changes": cleaned, "previous": {k: record.get(k) for k in cleaned}}
-    )
-    data = json.dumps(corrections, ensure_ascii=False, indent=1).encode("utf-8")
-    ctx.store.put_bytes(correction_key(doc_id), data, "application/json")
+    previous = {k: record.get(k) for k in cleaned}
+    corrections = correction_log.append(correction_log.engine_of(ctx), doc_id, cleaned, previous, by)
     fields = {**cleaned, "corrected": sorted(corrections["fields"]), "review": False}
     if "doc_type" in cleaned:
         fields["doc_type_name"] = doc_type_name(cleaned["doc_type"])
     ctx.index.upsert(doc_id, fields)
+    ctx.index.refresh()  # the review queue and search shown next see the correction
     updated = ctx.index.get(doc_id) or {}
     store_meta(ctx, doc_id, updated)
     if _LABELS & cleaned.keys():

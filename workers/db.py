@@ -14,7 +14,9 @@ transactions and unique constraints instead of rewriting whole objects.
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Callable, Iterator
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -23,24 +25,51 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Dialect,
     Engine,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
+    insert,
+    select,
     text,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.sql.dml import Insert
 
 from .errors import ConfigError, TransientError
 from .settings import Settings
 
 METADATA = MetaData()
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment, aware and in UTC both ways, on SQLite too (which keeps no time zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"a naive datetime cannot be stored (give it a time zone): {value!r}")
+        moment = value.astimezone(UTC)
+        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 schema_version = Table(
     "schema_version",
@@ -88,12 +117,99 @@ dossier_links = Table(
 )
 
 
+# v2: the register of issued results, staff links document -> entry, staff corrections (workers.register,
+# workers.correction_log); before v2 they were JSON objects in the object store.
+
+register_entries = Table(
+    "register_entries",
+    METADATA,
+    Column("entry_id", Text, primary_key=True),  # workers.register.entry_id: normalized số ký hiệu|ngày
+    Column("symbol_key", Text, nullable=False, index=True),  # the normalized số ký hiệu alone
+    Column("so_ky_hieu", Text, nullable=False),  # as written in the register
+    Column("loai", Text),
+    Column("ngay_ban_hanh", Date, nullable=False),
+    Column("hieu_luc_den", Date),
+    Column("chu_the", Text),
+    Column("linh_vuc", String(64), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+register_imports = Table(
+    "register_imports",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("added", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+)
+
+register_links = Table(
+    "register_links",
+    METADATA,
+    Column("doc_id", String(64), primary_key=True),  # one statement per document: the latest
+    Column("entry_id", Text),  # None: staff said the document is no entry
+    Column("register_key", Text),  # SO_KY_HIEU|YYYY-MM-DD as written in the register
+    Column("by_user", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    UniqueConstraint("entry_id", name="uq_register_link_entry"),  # an entry is one document (NULLs differ)
+)
+
+register_link_history = Table(
+    "register_link_history",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), nullable=False, index=True),
+    Column("action", String(16), nullable=False),  # link | unlink
+    Column("entry_id", Text),
+    Column("register_key", Text),
+    Column("by_user", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+corrections = Table(
+    "corrections",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # the order they were made in
+    Column("change_id", String(32), nullable=False),  # the fields corrected together share it
+    Column("doc_id", String(64), nullable=False, index=True),
+    Column("field", String(64), nullable=False),
+    Column("value", Text, nullable=False),  # JSON: the corrected value (null: cleared)
+    Column("previous", Text, nullable=False),  # JSON: the record's value before
+    Column("by_user", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+state_upgrades = Table(
+    "state_upgrades",
+    METADATA,
+    Column("name", String(64), primary_key=True),  # a one-time import that has run (see run_once)
+    Column("at", UTCDateTime, nullable=False),
+)
+
+locks = Table(
+    "locks",
+    METADATA,
+    Column("name", String(64), primary_key=True),  # see exclusive()
+    Column("taken", Integer, nullable=False),
+)
+
+
 def _v1(conn: Connection) -> None:
     for table in (dossiers, dossier_events, dossier_links):
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+def _v2(conn: Connection) -> None:
+    tables = (register_entries, register_imports, register_links, register_link_history, corrections)
+    for table in (*tables, state_upgrades, locks):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
 """Migration N (1-based) brings the schema from version N-1 to N. Append; never edit a shipped one."""
 
 
@@ -184,3 +300,54 @@ def translate(action: str) -> Iterator[None]:
         raise TransientError(f"database could not {action}: {exc.orig!r}") from exc
     except SQLAlchemyError:
         raise
+
+
+def upsert(conn: Connection, table: Table, keys: Sequence[str], rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` into ``table``, updating the other columns of a row whose ``keys`` exist already."""
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table)
+    changed = {name: stmt.excluded[name] for name in rows[0] if name not in keys}
+    final: Insert = stmt.on_conflict_do_update(index_elements=list(keys), set_=changed)
+    conn.execute(final, rows)
+
+
+def exclusive(conn: Connection, name: str) -> None:
+    """Hold the lock ``name`` until ``conn``'s transaction ends: writers that take it run one at a time.
+
+    One row of ``locks`` written first thing: PostgreSQL holds its row lock to the commit, SQLite its
+    write lock, so what the transaction reads afterwards stays true until it commits.
+    """
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(locks).values(name=name, taken=1)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["name"], set_={"taken": locks.c.taken + 1}))
+
+
+_upgraded: weakref.WeakKeyDictionary[Engine, set[str]] = weakref.WeakKeyDictionary()
+_upgraded_lock = threading.Lock()
+
+
+def run_once(engine: Engine, name: str, step: Callable[[Connection], None]) -> None:
+    """Run the one-time import ``step`` unless it ran before on this database (in any process).
+
+    The mark and the step commit together; a process that loses the race finds the mark and skips.
+    Within a process the answer is remembered, so callers may ask on every use.
+    """
+    with _upgraded_lock:
+        if name in _upgraded.get(engine, set()):
+            return
+    with translate(f"run the one-time step {name}"):
+        with engine.connect() as conn:
+            done = conn.execute(select(state_upgrades.c.name).where(state_upgrades.c.name == name)).first()
+        if done is None:
+            try:
+                with engine.begin() as conn:
+                    conn.execute(insert(state_upgrades).values(name=name, at=_now()))
+                    step(conn)
+            except IntegrityError:
+                with engine.connect() as conn:
+                    if conn.execute(select(state_upgrades).where(state_upgrades.c.name == name)).first() is None:
+                        raise
+    with _upgraded_lock:
+        _upgraded.setdefault(engine, set()).add(name)

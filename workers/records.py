@@ -10,7 +10,8 @@ import logging
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .context import Context, correction_key, derived_key
+from . import correction_log
+from .context import Context, derived_key
 from .errors import NotFoundError, SohoaError
 from .pipeline.types import METADATA_FIELDS
 
@@ -113,12 +114,9 @@ def get_record(ctx: Context, doc_id: str) -> dict[str, Any]:
 
 
 def load_corrections(ctx: Context, doc_id: str) -> dict[str, Any]:
-    """``{"fields": {...}, "history": [...]}`` of staff corrections (empty when none)."""
-    try:
-        data: dict[str, Any] = json.loads(ctx.store.get_bytes(correction_key(doc_id)))
-        return data
-    except NotFoundError:
-        return {"fields": {}, "history": []}
+    """``{"fields": {...}, "history": [...]}`` of staff corrections (empty when none), from the relational
+    store (:mod:`workers.correction_log`). Raises ``TransientError`` when the database cannot be reached."""
+    return correction_log.load(correction_log.engine_of(ctx), doc_id)
 
 
 def apply_corrections(fields: dict[str, Any], corrections: dict[str, Any]) -> dict[str, Any]:

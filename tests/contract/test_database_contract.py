@@ -4,38 +4,15 @@ idempotent and safe to run from several processes at once, and concurrent writer
 from __future__ import annotations
 
 import multiprocessing
-import uuid
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, select, text
 
-from tests.conftest import make_settings, require_service
 from workers import dossiers
-from workers.db import MIGRATIONS, database_url, dossier_links, migrate, open_database
+from workers.db import MIGRATIONS, dossier_links, migrate, open_database
 from workers.settings import Settings
 
 HEADER = ",".join(dossiers.COLUMNS)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
-    if request.param == "sqlite":
-        yield make_settings(tmp_path / "home")
-        return
-    base = require_service("database")
-    name = f"sohoa_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(database_url(make_settings(tmp_path / "x", database=base)), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_settings(tmp_path / "home", database=base.rsplit("/", 1)[0] + "/" + name)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _row(i: int, **over: str) -> str:

@@ -67,7 +67,7 @@ def test_backup_while_a_worker_runs_then_restore_into_a_fresh_home(settings: Set
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-    assert manifest["objects"] >= len(ids) and set(manifest["databases"]) == {"index", "queue", "app"}
+    assert manifest["objects"] >= len(ids) and set(manifest["databases"]) == {"index", "queue", "database", "app"}
     assert len(before) >= 2
 
     fresh = Settings(home=tmp_path / "restored", lease_seconds=1.0)  # type: ignore[call-arg]

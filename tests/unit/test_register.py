@@ -17,11 +17,15 @@ from workers.errors import NotFoundError, PermanentError
 from workers.register import (
     LINKS_KEY,
     REGISTER_KEY,
+    entries_with_symbol,
     entry_id,
     import_register,
+    link_history,
     load_links,
+    load_links_for,
     load_register,
     parse_register,
+    register_info,
     symbol_key,
 )
 from workers.services.register_links import link, unlink
@@ -92,8 +96,8 @@ def test_import_csv_with_bom(ctx: Context) -> None:
         "chu_the": "Công ty Hóa chất An Phát",
         "linh_vuc": "hoa_chat",
     }
-    stored = json.loads(ctx.store.get_bytes(REGISTER_KEY))
-    assert len(stored["entries"]) == 4 and stored["updated_at"]
+    info = register_info(ctx)
+    assert info["count"] == 4 and info["entries"] == entries and info["updated_at"]
 
 
 def test_reimport_updates_without_duplicates(ctx: Context) -> None:
@@ -240,9 +244,65 @@ def test_link_and_unlink_are_stored_with_who_and_when(ctx: Context) -> None:
     assert result["by"] == "lan" and result["at"]
     assert load_links(ctx)["d1"]["entry_id"] == entry_id("15/GP-SCT", "2022-04-08")
     unlink(ctx, "d1", by="minh")
-    stored = json.loads(ctx.store.get_bytes(LINKS_KEY))
-    assert stored["links"]["d1"]["entry_id"] is None and stored["links"]["d1"]["by"] == "minh"
-    assert [h["action"] for h in stored["history"]] == ["link", "unlink"]
+    stored = load_links(ctx)["d1"]
+    assert stored["entry_id"] is None and stored["by"] == "minh"
+    assert [(h["action"], h["by"]) for h in link_history(ctx, "d1")] == [("link", "lan"), ("unlink", "minh")]
+
+
+def test_an_entry_is_linked_to_one_document_at_most(ctx: Context) -> None:
+    import_register(ctx, REGISTER.encode(), "register.csv")
+    _add_doc(ctx, "d1", doc_type="giay_phep")
+    _add_doc(ctx, "d2", doc_type="giay_phep")
+    link(ctx, "d1", "15/GP-SCT|2022-04-08", by="lan")
+    with pytest.raises(PermanentError) as err:
+        link(ctx, "d2", "15/GP-SCT|2022-04-08", by="minh")
+    assert err.value.code == "bad_value" and "d1" in err.value.message
+    assert set(load_links(ctx)) == {"d1"}  # the refused link left nothing behind, not even history
+    assert [h["doc_id"] for h in link_history(ctx)] == ["d1"]
+    link(ctx, "d1", "15/GP-SCT|2022-04-08", by="lan")  # the same link again is no conflict
+    unlink(ctx, "d1", by="lan")
+    link(ctx, "d2", "15/GP-SCT|2022-04-08", by="minh")  # once freed, another document may take it
+    assert load_links_for(ctx, ["d2", "nope"]) == {"d2": load_links(ctx)["d2"]}
+    assert load_links_for(ctx, []) == {}
+
+
+def test_entries_are_found_by_their_normalized_symbol(ctx: Context) -> None:
+    import_register(ctx, REGISTER.encode(), "register.csv")
+    found = entries_with_symbol(ctx, "27 / gp-sct")
+    assert [(e["so_ky_hieu"], e["ngay_ban_hanh"]) for e in found] == [
+        ("27/GP-SCT", "2022-06-29"),
+        ("27/GP-SCT", "2023-06-30"),
+    ]
+    assert entries_with_symbol(ctx, "99/GP-SCT") == [] and entries_with_symbol(ctx, "") == []
+
+
+def test_an_upgrade_imports_the_json_objects_of_earlier_versions_once(settings: Settings) -> None:
+    entry = {
+        "so_ky_hieu": "15/GP-SCT",
+        "loai": "Giấy phép",
+        "ngay_ban_hanh": "2022-04-08",
+        "hieu_luc_den": None,
+        "chu_the": "A",
+        "linh_vuc": "dien_luc",
+    }
+    link_d1 = {"doc_id": "d1", "entry_id": entry_id("15/GP-SCT", "2022-04-08"), "register_key": "15/GP-SCT|2022-04-08"}
+    old_links = {
+        "links": {"d1": link_d1 | {"by": "lan", "at": "2024-01-02T03:04:05.678+00:00"}},
+        "history": [{"action": "link", **link_d1, "by": "lan", "at": "2024-01-02T03:04:05.678+00:00"}],
+    }
+    with Context.open(settings) as ctx:  # what an earlier version left in the object store
+        old = {"version": 1, "updated_at": "2024-01-01T00:00:00.000+00:00", "entries": [entry]}
+        ctx.store.put_bytes(REGISTER_KEY, json.dumps(old).encode(), "application/json")
+        ctx.store.put_bytes(LINKS_KEY, json.dumps(old_links).encode(), "application/json")
+    with Context.open(settings) as ctx:
+        assert load_register(ctx) == [entry]
+        assert register_info(ctx)["updated_at"] == "2024-01-01T00:00:00.000+00:00"
+        assert load_links(ctx) == {"d1": old_links["links"]["d1"]}
+        assert link_history(ctx) == old_links["history"]
+        unlink_row = {"doc_id": "d1", "entry_id": None, "register_key": None, "by": "minh", "at": "x"}
+        ctx.store.put_bytes(LINKS_KEY, json.dumps({"links": {"d1": unlink_row}}).encode(), "application/json")
+    with Context.open(settings) as ctx:  # once: a later change of the old objects is not read again
+        assert load_links(ctx)["d1"]["by"] == "lan"
 
 
 def test_link_refuses_unknown_and_non_results(ctx: Context) -> None:
