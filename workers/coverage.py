@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from .context import Context
@@ -205,11 +205,23 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def coverage_xlsx(report: dict[str, Any]) -> bytes:
-    """The report as a workbook for an inspection team: sheets Tổng hợp (summary, by field, by year),
-    Chưa số hóa (missing), Sắp hết hiệu lực (expiring), Không khớp sổ (unmatched); Vietnamese headers,
-    real date cells (dd/mm/yyyy) and percentages."""
+def coverage_xlsx(
+    report: dict[str, Any],
+    *,
+    proofs: list[dict[str, Any]] | None = None,
+    office: str = "",
+    exported_by: str = "",
+    exported_at: datetime | None = None,
+    document_url: Callable[[str], str] | None = None,
+) -> bytes:
+    """The report as a workbook for an inspection team: sheets Tổng hợp (who exported what, when; summary,
+    by field, by year), Đã số hóa (with ``proofs``: each digitized result and the document that proves
+    it, see ``workers.services.proofs``), Chưa số hóa (missing), Sắp hết hiệu lực (expiring), Không khớp
+    sổ (unmatched); Vietnamese headers, names rather than codes, real date cells (dd/mm/yyyy) and
+    percentages. ``document_url(doc_id)`` makes file names links to the document pages.
+    ``exported_at`` is written as given (pass it in the department's time zone)."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Font
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -235,11 +247,30 @@ def coverage_xlsx(report: dict[str, Any]) -> bytes:
             for (cell,) in sheet.iter_rows(min_row=first, min_col=col, max_col=col):
                 cell.number_format = fmt
 
+    def link(cell: Cell, doc_id: str | None) -> None:
+        if document_url and doc_id:
+            cell.hyperlink = document_url(doc_id)
+            cell.style = "Hyperlink"
+
     summary.append(["BÁO CÁO SỐ HÓA KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH CÒN HIỆU LỰC"])
     summary["A1"].font = Font(bold=True, size=13)
-    summary.append(["Tính đến ngày", _day(report["as_of"])])
-    summary["B2"].number_format = _DATE_FORMAT
+    heading: list[list[Any]] = [["Đơn vị", office]] if office else []
+    heading.append(["Tính đến ngày", _day(report["as_of"])])
+    if exported_by:
+        heading.append(["Người xuất", exported_by])
+    if exported_at:
+        heading.append(["Thời điểm xuất", exported_at.replace(tzinfo=None, microsecond=0)])
+    for row in heading:
+        summary.append(row)
+        value = summary.cell(row=summary.max_row, column=2)
+        if row[0] == "Tính đến ngày":
+            value.number_format = _DATE_FORMAT
+        elif row[0] == "Thời điểm xuất":
+            value.number_format = "DD/MM/YYYY HH:MM"
+        elif isinstance(row[1], str) and row[1].startswith(("=", "+", "-", "@")):
+            value.data_type = "s"
     summary.append([])
+    top = summary.max_row + 1
     table(
         summary,
         ["Chỉ tiêu", "Giá trị"],
@@ -254,19 +285,18 @@ def coverage_xlsx(report: dict[str, Any]) -> bytes:
         ],
         {},
     )
-    for label, value in summary.iter_rows(min_row=4, max_col=2):
+    for label, value in summary.iter_rows(min_row=top, max_col=2):
         if label.value == "Tỷ lệ số hóa":
             value.number_format = _PERCENT
     for title, key, label in (("Theo lĩnh vực", "by_field", "Lĩnh vực"), ("Theo năm ban hành", "by_year", "Năm")):
         summary.append([])
         summary.append([title])
         summary.cell(row=summary.max_row, column=1).font = bold
-        groups = report[key].items()
         rows = [
-            [fields.get(k, k) if key == "by_field" else int(k), k, g["valid"], g["digitized"], g["rate"]]
-            for k, g in groups
+            [fields.get(k, k) if key == "by_field" else int(k), g["valid"], g["digitized"], g["rate"]]
+            for k, g in report[key].items()
         ]
-        table(summary, [label, "Mã", "Còn hiệu lực", "Đã số hóa", "Tỷ lệ"], rows, {5: _PERCENT})
+        table(summary, [label, "Còn hiệu lực", "Đã số hóa", "Tỷ lệ"], rows, {4: _PERCENT})
 
     register_header = ["STT", "Số ký hiệu", "Loại kết quả", "Ngày ban hành", "Hiệu lực đến", "Chủ thể", "Lĩnh vực"]
 
@@ -281,6 +311,25 @@ def coverage_xlsx(report: dict[str, Any]) -> bytes:
             fields.get(e["linh_vuc"], e["linh_vuc"]),
         ]
 
+    if proofs is not None:
+        proven = book.create_sheet("Đã số hóa", 1)
+        rows = []
+        for i, e in enumerate(proofs, 1):
+            first, *others = e["documents"]
+            rows.append(
+                [
+                    *register_row(i, e),
+                    first.get("filename"),
+                    first.get("batch"),
+                    first.get("how"),
+                    "; ".join(str(d.get("filename")) for d in others),
+                ]
+            )
+        header = [*register_header, "Văn bản chứng minh", "Lô quét", "Cách liên kết", "Bản quét khác"]
+        table(proven, header, rows, {4: _DATE_FORMAT, 5: _DATE_FORMAT})
+        for row_number, e in enumerate(proofs, 2):
+            link(proven.cell(row=row_number, column=8), e["documents"][0].get("doc_id"))
+
     missing = book.create_sheet(_SHEETS[1])
     rows = [register_row(i, e) for i, e in enumerate(report["missing"], 1)]
     table(missing, register_header, rows, {4: _DATE_FORMAT, 5: _DATE_FORMAT})
@@ -294,27 +343,21 @@ def coverage_xlsx(report: dict[str, Any]) -> bytes:
 
     unmatched = book.create_sheet(_SHEETS[3])
     rows = [
-        [
-            i,
-            d["so_ky_hieu"],
-            _day(d.get("ngay_ban_hanh")),
-            types.get(d["doc_type"], d["doc_type"]),
-            d.get("filename"),
-            d["doc_id"],
-        ]
+        [i, d["so_ky_hieu"], _day(d.get("ngay_ban_hanh")), types.get(d["doc_type"], d["doc_type"]), d.get("filename")]
         for i, d in enumerate(report["unmatched"], 1)
     ]
-    table(
-        unmatched, ["STT", "Số ký hiệu", "Ngày ban hành", "Loại văn bản", "Tệp", "Mã tài liệu"], rows, {3: _DATE_FORMAT}
-    )
+    table(unmatched, ["STT", "Số ký hiệu", "Ngày ban hành", "Loại văn bản", "Tệp"], rows, {3: _DATE_FORMAT})
+    for row_number, d in enumerate(report["unmatched"], 2):
+        link(unmatched.cell(row=row_number, column=5), d.get("doc_id"))
 
-    widths = {"A": 8, "B": 24, "C": 40, "D": 14, "E": 14, "F": 40, "G": 22, "H": 14, "I": 18}
+    widths = {"A": 8, "B": 24, "C": 40, "D": 14, "E": 14, "F": 40, "G": 22, "H": 36, "I": 22, "J": 24, "K": 36}
     for sheet in book.worksheets:
         for col, width in widths.items():
             sheet.column_dimensions[col].width = width
         if sheet is not summary:
             sheet.freeze_panes = "A2"
     summary.column_dimensions["A"].width = 44
+    summary.column_dimensions["B"].width = 40
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

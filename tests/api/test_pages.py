@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
@@ -121,9 +123,34 @@ def test_coverage_page_chart_missing_list_and_export(world: World) -> None:
     assert export.status_code == 200 and "spreadsheetml" in export.headers["content-type"]
     book = load_workbook(io.BytesIO(export.content))
     assert "Chưa số hóa" in book.sheetnames
+    proof = list(book["Đã số hóa"].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[7]) for r in proof] == [("12/GP-SCT", "giay-phep.png")]  # the document an inspector samples
+    assert book["Đã số hóa"]["H2"].hyperlink.target.endswith(f"/documents/{world.doc}")
+    head = {r[0]: r[1] for r in book["Tổng hợp"].iter_rows(max_row=6, values_only=True) if r and r[0]}
+    assert head["Người xuất"] == "staff" and head["Thời điểm xuất"]
     assert audit.entries(world.db, action="export")[0] == 1
+    assert "văn bản chứng minh" in page.text and f'href="/documents/{world.doc}">giay-phep.png' in page.text
+    typed = world.client.get("/coverage", headers=staff, params={"as_of": "01/06/2024"})
+    assert "1 / 3" in typed.text and 'value="01/06/2024"' in typed.text  # dd/mm/yyyy, as people type dates
     bad = world.client.get("/coverage", headers=staff, params={"as_of": "2024-13-01"})
-    assert "YYYY-MM-DD" in bad.text
+    assert "không phải ngày" in bad.text
+
+
+def test_coverage_defaults_to_today_in_vietnam(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    from workers import localtime
+
+    class LateEvening(datetime):  # 20:30 on 2 December in UTC is 03:30 on 3 December in Hà Nội
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            moment = datetime(2026, 12, 2, 20, 30, tzinfo=UTC)
+            return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)
+
+    monkeypatch.setattr(localtime, "datetime", LateEvening)
+    import_register(world.ctx, REGISTER.encode())
+    page = world.client.get("/coverage", headers=world.as_role("staff"))
+    assert 'value="03/12/2026"' in page.text and "coverage.xlsx?as_of=2026-12-03" in page.text
 
 
 def test_review_mode_skips_and_moves_on(world: World) -> None:
@@ -285,3 +312,43 @@ def test_document_page_names_codes_and_shows_the_batch_dossier(world: World) -> 
     page = world.client.get(f"/documents/{bad.doc_id}", headers=staff)
     assert "Tải bản gốc" not in page.text and "Tệp rỗng" in page.text and "(Empty file.)" not in page.text
     assert "bị từ chối khi tải lên" in page.text and 'action="/documents/' + bad.doc_id + '/retry"' not in page.text
+
+
+def test_audit_log_names_files_filters_days_and_exports(world: World) -> None:
+    admin = world.as_role("admin")
+    world.client.get(f"/documents/{world.doc}", headers=admin)  # a "view" of giay-phep.png, today
+    page = world.client.get("/audit", headers=admin, params={"action": "view"})
+    assert f'<a href="/documents/{world.doc}">giay-phep.png</a>' in page.text and world.doc[:12] + "…" not in page.text
+    long_ago = world.client.get("/audit", headers=admin, params={"from": "01/01/2020", "to": "31/12/2020"})
+    assert "Chưa có mục nào" in long_ago.text
+    from workers.localtime import vn_today
+
+    today = vn_today().strftime("%d/%m/%Y")
+    todays = world.client.get("/audit", headers=admin, params={"action": "view", "from": today, "to": today})
+    assert "giay-phep.png" in todays.text
+    assert "không phải ngày" in world.client.get("/audit", headers=admin, params={"from": "32/01/2024"}).text
+    export = world.client.get("/audit.csv", headers=admin, params={"action": "view"})
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Thời điểm,Người dùng,Hành động,Đối tượng")
+    assert any("Xem tài liệu,giay-phep.png," + world.doc in line for line in lines[1:])
+    assert audit.entries(world.db, action="export")[1][0].target == "audit.csv"
+
+
+def test_register_import_result_comes_first_and_in_vietnamese(world: World) -> None:
+    client, csrf = _signed_in(world, "admin")
+    bad_row = REGISTER + "!!!,Giấy phép,2023-01-01,,X,ruou\n"
+    page = client.post(
+        "/admin/register", data={"csrf_token": csrf}, files={"file": ("so.csv", bad_row.encode(), "text/csv")}
+    )
+    result = page.text.index('id="import-result"')
+    assert result < page.text.index('id="users"')  # above the fold, not below the users table
+    assert "1 dòng bị từ chối" in page.text and "not NUMBER/SYMBOL" not in page.text
+
+
+def test_dossiers_page_takes_days_as_people_type_them(world: World) -> None:
+    staff = world.as_role("staff")
+    page = world.client.get("/dossiers", headers=staff, params={"from": "01/03/2024", "to": "31/03/2024"})
+    assert page.status_code == 200 and 'value="01/03/2024"' in page.text and 'value="31/03/2024"' in page.text
+    bad = world.client.get("/dossiers", headers=staff, params={"from": "2024-02-30"})
+    assert "không phải ngày" in bad.text

@@ -102,6 +102,7 @@ LEAST_ROLE: dict[tuple[str, str], str | None] = {
     ("POST", "/admin/users/{name}"): "admin",
     ("POST", "/admin/register"): "admin",
     ("GET", "/audit"): "admin",
+    ("GET", "/audit.csv"): "admin",
 }
 
 Body = Callable[[World], dict[str, Any]]

@@ -16,6 +16,7 @@ from workers.cli import main
 from workers.context import Context
 from workers.coverage import compute_coverage, coverage, coverage_xlsx, is_valid, match_documents, parse_as_of
 from workers.errors import PermanentError
+from workers.records import field_name
 from workers.register import entry_id, import_register, load_links
 from workers.services.register_links import link, unlink
 from workers.settings import Settings
@@ -355,12 +356,12 @@ def test_xlsx_export_round_trip(ctx: Context) -> None:
     assert summary["Văn bản liên kết sổ: khớp đúng số ký hiệu"] == report["links"]["exact"] == 1
     assert summary["Văn bản liên kết sổ: sửa lỗi OCR theo sổ"] == summary["Văn bản liên kết sổ: cán bộ xác nhận"] == 0
     rows = list(book["Tổng hợp"].iter_rows(values_only=True))
-    by_field = {
-        r[1]: (r[2], r[3], r[4]) for r in rows[rows.index(next(r for r in rows if r[0] == "Lĩnh vực")) + 1 :] if r[1]
-    }
-    for code, g in report["by_field"].items():
-        assert by_field[code] == (g["valid"], g["digitized"], g["rate"])
-    years = {r[1]: r[2] for r in rows if isinstance(r[0], int)}
+    start = rows.index(next(r for r in rows if r[0] == "Lĩnh vực"))
+    by_field = {r[0]: (r[1], r[2], r[3]) for r in rows[start + 1 :] if r[0] and r[0] != "Theo năm ban hành"}
+    for code, g in report["by_field"].items():  # names, not codes
+        assert by_field[field_name(code) or code] == (g["valid"], g["digitized"], g["rate"])
+    assert "Mã" not in rows[start]
+    years = {str(r[0]): r[1] for r in rows if isinstance(r[0], int)}
     assert years == {y: g["valid"] for y, g in report["by_year"].items()}
 
     missing = list(book["Chưa số hóa"].iter_rows(values_only=True))
@@ -374,8 +375,42 @@ def test_xlsx_export_round_trip(ctx: Context) -> None:
     assert expiring[1][7:] == (38, "Chưa số hóa")
 
     unmatched = list(book["Không khớp sổ"].iter_rows(values_only=True))
-    assert unmatched[0] == ("STT", "Số ký hiệu", "Ngày ban hành", "Loại văn bản", "Tệp", "Mã tài liệu")
-    assert [(r[1], r[5]) for r in unmatched[1:]] == [("72/GP-KTHT", "district")]
+    assert unmatched[0] == ("STT", "Số ký hiệu", "Ngày ban hành", "Loại văn bản", "Tệp")  # no internal ids
+    assert [r[1] for r in unmatched[1:]] == ["72/GP-KTHT"]
+
+
+def test_xlsx_lists_the_document_proving_each_digitized_result(ctx: Context) -> None:
+    from datetime import datetime
+
+    from workers.services.proofs import coverage_with_proofs, office_name
+
+    _index(
+        ctx,
+        doc("a", "15/GP-SCT", "2022-04-08", co_quan_ban_hanh="Sở Công Thương tỉnh Bắc Sơn", batch="lo-1"),
+        doc("a2", "15 / GP-SCT", "2022-04-08", co_quan_ban_hanh="Sở Công Thương tỉnh Bắc Sơn"),
+    )
+    report, proofs = coverage_with_proofs(ctx, date(2024, 12, 1))
+    assert report == coverage(ctx, date(2024, 12, 1))
+    assert [(p["so_ky_hieu"], [d["doc_id"] for d in p["documents"]]) for p in proofs] == [("15/GP-SCT", ["a", "a2"])]
+    assert proofs[0]["documents"][0]["how"] == "khớp đúng số ký hiệu"
+    assert office_name(proofs) == "Sở Công Thương tỉnh Bắc Sơn"
+    data = coverage_xlsx(
+        report,
+        proofs=proofs,
+        office=office_name(proofs),
+        exported_by="lan",
+        exported_at=datetime(2024, 12, 1, 9, 30),
+        document_url=lambda doc_id: f"https://sohoa.example/documents/{doc_id}",
+    )
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Tổng hợp", "Đã số hóa", "Chưa số hóa", "Sắp hết hiệu lực", "Không khớp sổ"]
+    head = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(max_row=6, values_only=True) if row and row[0]}
+    assert head["Đơn vị"] == "Sở Công Thương tỉnh Bắc Sơn" and head["Người xuất"] == "lan"
+    assert head["Thời điểm xuất"] == datetime(2024, 12, 1, 9, 30)
+    proven = list(book["Đã số hóa"].iter_rows(values_only=True))
+    assert proven[0][7:] == ("Văn bản chứng minh", "Lô quét", "Cách liên kết", "Bản quét khác")
+    assert proven[1][1] == "15/GP-SCT" and proven[1][7:] == ("a.pdf", "lo-1", "khớp đúng số ký hiệu", "a2.pdf")
+    assert book["Đã số hóa"]["H2"].hyperlink.target == "https://sohoa.example/documents/a"
 
 
 def test_cli_report_coverage(

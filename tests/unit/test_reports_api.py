@@ -134,8 +134,12 @@ def test_coverage_xlsx(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
     assert "bao-cao-so-hoa-2024-09-24.xlsx" in response.headers["content-disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Tổng hợp", "Chưa số hóa", "Sắp hết hiệu lực", "Không khớp sổ"]
+    assert book.sheetnames == ["Tổng hợp", "Đã số hóa", "Chưa số hóa", "Sắp hết hiệu lực", "Không khớp sổ"]
     assert [r[1] for r in book["Chưa số hóa"].iter_rows(min_row=2, values_only=True)] == ["27/GP-SCT", "28/GP-SCT"]
+    proven = list(book["Đã số hóa"].iter_rows(min_row=2, values_only=True))
+    assert proven and all(row[7] for row in proven)  # each digitized result names its document
+    head = {r[0]: r[1] for r in book["Tổng hợp"].iter_rows(max_row=6, values_only=True) if r and r[0]}
+    assert head["Người xuất"] and head["Thời điểm xuất"]
 
 
 def test_coverage_xlsx_writes_users_data_as_text_never_as_a_formula(client: TestClient) -> None:

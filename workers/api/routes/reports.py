@@ -14,13 +14,15 @@ from pydantic import BaseModel, Field
 
 from ... import audit
 from ...coverage import XLSX_MEDIA_TYPE, coverage, coverage_xlsx, parse_as_of
+from ...localtime import vn_now, vn_today
 from ...register import MAX_REGISTER_BYTES, import_register, register_info
 from ...services import register_links
+from ...services.proofs import coverage_with_proofs, office_name
 from ..deps import DB, Admin, Ctx, Principal, Staff, client_ip
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
-AsOf = Annotated[str | None, Query(pattern=_DATE, description="default: today")]
+AsOf = Annotated[str | None, Query(pattern=_DATE, description="default: today in Vietnam (UTC+7)")]
 
 
 class LinkRequest(BaseModel):
@@ -73,13 +75,23 @@ def delete_link(request: Request, doc_id: str, who: Staff, ctx: Ctx, db: DB) -> 
 @router.get("/reports/coverage")
 def get_coverage(who: Staff, ctx: Ctx, as_of: AsOf = None) -> dict[str, Any]:
     """The coverage report, same shape as ``sohoa report coverage --json``. (staff)"""
-    return coverage(ctx, parse_as_of(as_of))
+    return coverage(ctx, parse_as_of(as_of) if as_of else vn_today())
 
 
 @router.get("/reports/coverage.xlsx")
 def get_coverage_xlsx(request: Request, who: Staff, ctx: Ctx, db: DB, as_of: AsOf = None) -> Response:
-    """The coverage report as a workbook for an inspection team (audited as an export). (staff)"""
+    """The coverage report as a workbook for an inspection team, with the document proving each digitized
+    result and who exported it when (audited as an export). (staff)"""
     _audit(request, db, who, "export")
-    report = coverage(ctx, parse_as_of(as_of))
+    report, proofs = coverage_with_proofs(ctx, parse_as_of(as_of) if as_of else vn_today())
+    base = str(request.base_url).rstrip("/")
+    data = coverage_xlsx(
+        report,
+        proofs=proofs,
+        office=office_name(proofs),
+        exported_by=who.name,
+        exported_at=vn_now(),
+        document_url=lambda doc_id: f"{base}/documents/{doc_id}",
+    )
     headers = {"Content-Disposition": f'attachment; filename="bao-cao-so-hoa-{report["as_of"]}.xlsx"'}
-    return Response(coverage_xlsx(report), media_type=XLSX_MEDIA_TYPE, headers=headers)
+    return Response(data, media_type=XLSX_MEDIA_TYPE, headers=headers)

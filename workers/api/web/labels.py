@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import logging
 import tomllib
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -16,10 +16,10 @@ from markupsafe import Markup
 
 from ... import records
 from ...appdb import ROLE_NAMES
+from ...localtime import VN_TIME
 from ...textnorm import fold as fold_text
 from .messages import failure_text, readable_detail, vietnamese
 
-VN_TIME = timezone(timedelta(hours=7))
 log = logging.getLogger(__name__)
 
 STATES = {
@@ -64,6 +64,26 @@ REVIEW_REASONS = {
     "link": "Gợi ý liên kết sổ",
     "dossier": "Chưa rõ thuộc hồ sơ nào",
 }
+DETAIL_NAMES = {
+    "batch": "Lô",
+    "status": "Kết quả",
+    "error_code": "Lỗi",
+    "changes": "Thay đổi",
+    "query": "Điều kiện",
+    "role": "Vai trò",
+    "label": "Ghi chú",
+    "days": "Số ngày",
+    "token_id": "Token",
+    "via": "Qua",
+    "register_key": "Mục sổ",
+    "as_of": "Tính đến ngày",
+    "rows": "Số dòng",
+    "added": "Thêm",
+    "updated": "Cập nhật",
+    "rejected": "Từ chối",
+    "active": "Hoạt động",
+}
+UPLOAD_STATUS = {"queued": "đã nhận", "duplicate": "trùng tệp đã có", "rejected": "bị từ chối"}
 SORTS = {"relevance": "Liên quan nhất", "date_desc": "Ngày ban hành mới nhất", "date_asc": "Ngày ban hành cũ nhất"}
 
 
@@ -203,9 +223,13 @@ def marks(snippet: str) -> Markup:
 
 
 def detail_value(value: Any) -> str:
-    """An audit detail as text: ``{"doc_type": "cong_van"}`` -> ``Loại văn bản = cong_van``."""
+    """An audit detail as text: ``{"doc_type": "cong_van"}`` -> ``Loại văn bản = Công văn``."""
     if isinstance(value, dict):
-        return "; ".join(f"{METADATA.get(k, k)} = {'—' if v in (None, '') else v}" for k, v in value.items())
+        return "; ".join(f"{METADATA.get(k, k)} = {field_value(k, v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, str) and value in UPLOAD_STATUS:
+        return UPLOAD_STATUS[value]
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -236,6 +260,7 @@ def jinja_globals() -> dict[str, Any]:
         "METADATA": METADATA,
         "REVIEW_REASONS": REVIEW_REASONS,
         "SORTS": SORTS,
+        "DETAIL_NAMES": DETAIL_NAMES,
         "ROLE_NAMES": ROLE_NAMES,
         "facet_value_name": facet_value_name,
         "duration": duration,

@@ -1,75 +1,25 @@
-"""Coverage report (staff), users and register import (admin), and the audit log (admin)."""
+"""Users and register import (admin)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from ... import audit
 from ...appdb import ROLES, AppDB, generate_password
 from ...context import Context
-from ...coverage import XLSX_MEDIA_TYPE, coverage, coverage_xlsx, parse_as_of
 from ...errors import PermanentError, SohoaError
 from ...register import MAX_REGISTER_BYTES, import_register, register_info
 from ...services import users
-from ..deps import DB, Admin, Ctx, Principal, Staff, client_ip
-from .labels import field_name
-from .render import paging, render
+from ..deps import DB, Admin, Ctx, Principal, client_ip
+from .messages import error_text
+from .render import render
 
 router = APIRouter(include_in_schema=False)
-AUDIT_PAGE = 100
 LIST_LIMIT = 200
-
-
-def _year_columns(by_year: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Geometry of the by-year SVG chart: one column per year, height = rate."""
-    columns = []
-    for i, (year, group) in enumerate(sorted(by_year.items())):
-        height = round(group["rate"] * 120, 1)
-        columns.append({"year": year, "x": 48 + i * 52, "y": 150 - height, "height": height, **group})
-    return columns
-
-
-@router.get("/coverage")
-def coverage_page(request: Request, who: Staff, ctx: Ctx, as_of: str = "") -> Response:
-    error = ""
-    try:
-        day = parse_as_of(as_of.strip() or None)
-    except PermanentError as exc:  # shown on the page, with today's report
-        day, error = date.today(), exc.message
-    info = register_info(ctx)
-    report = coverage(ctx, day) if info["count"] else None
-    fields = []
-    if report:
-        fields = [{"code": code, "name": field_name(code), **g} for code, g in report["by_field"].items()]
-        fields.sort(key=lambda f: (-f["valid"], f["name"]))
-    return render(
-        request,
-        "coverage.html",
-        who,
-        as_of=day.isoformat(),
-        report=report,
-        register=info,
-        fields=fields,
-        years=_year_columns(report["by_year"]) if report else [],
-        limit=LIST_LIMIT,
-        error=error,
-    )
-
-
-@router.get("/coverage.xlsx")
-def coverage_export(request: Request, who: Staff, ctx: Ctx, db: DB, as_of: str = "") -> Response:
-    day = parse_as_of(as_of.strip() or None)
-    data = coverage_xlsx(coverage(ctx, day))
-    audit.record(db, who.name, "export", "coverage.xlsx", client_ip(request), as_of=day.isoformat())
-    filename = f"bao-cao-so-hoa-{day.isoformat()}.xlsx"
-    return Response(
-        data, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
 
 
 def _admin_page(
@@ -104,7 +54,7 @@ async def admin_add_user(request: Request, who: Admin, ctx: Ctx, db: DB) -> Resp
     try:
         user, generated = users.add_user(db, name, role, str(form.get("password") or "") or None)
     except PermanentError as exc:
-        return _admin_page(request, ctx, db, who, 400, error=exc.message)
+        return _admin_page(request, ctx, db, who, 400, error=error_text(exc.code, exc.message))
     audit.record(db, who.name, "user_add", user.name, client_ip(request), role=user.role)
     secret = {"label": f"Mật khẩu của {user.name}", "value": generated} if generated else None
     return _admin_page(request, ctx, db, who, notice=f"Đã tạo người dùng {user.name}.", secret=secret)
@@ -126,7 +76,7 @@ async def admin_update_user(name: str, request: Request, who: Admin, ctx: Ctx, d
             raw = str(form.get("token_id") or "")
             token_id = int(raw) if raw.isdigit() else 0
             if not any(t["id"] == token_id for t in users.list_tokens(db, name)):
-                raise PermanentError("không có API token này / no such API token", code="bad_value")
+                raise PermanentError("Không có API token này (có thể đã bị thu hồi).", code="bad_value")
             users.revoke_token(db, token_id)
             audit.record(db, who.name, "token_revoke", name, client_ip(request), token_id=token_id)
         else:
@@ -139,7 +89,7 @@ async def admin_update_user(name: str, request: Request, who: Admin, ctx: Ctx, d
                 changed = users.update_user(db, name, role=role, active=form.get("active") == "on", actor=who.name)
             audit.record(db, who.name, "user_update", name.lower(), client_ip(request), **changed)
     except SohoaError as exc:
-        return _admin_page(request, ctx, db, who, 400, error=exc.message)
+        return _admin_page(request, ctx, db, who, 400, error=error_text(exc.code, exc.message))
     notice = f"Đã thu hồi API token của {name}." if action == "revoke" else f"Đã cập nhật {name}."
     return _admin_page(request, ctx, db, who, notice=notice, secret=secret)
 
@@ -154,7 +104,7 @@ async def admin_register_import(request: Request, who: Admin, ctx: Ctx, db: DB) 
     try:
         report = import_register(ctx, data, upload.filename, replace=form.get("replace") == "on")
     except SohoaError as exc:
-        return _admin_page(request, ctx, db, who, 400, error=exc.message)
+        return _admin_page(request, ctx, db, who, 400, error=error_text(exc.code, exc.message))
     audit.record(
         db,
         who.name,
@@ -166,22 +116,3 @@ async def admin_register_import(request: Request, who: Admin, ctx: Ctx, db: DB) 
         rejected=len(report.rejected),
     )
     return _admin_page(request, ctx, db, who, import_report=report)
-
-
-@router.get("/audit")
-def audit_page(
-    request: Request, who: Admin, db: DB, user: str = "", action: str = "", page: int = Query(1, ge=1, le=100_000)
-) -> Response:
-    total, entries = audit.entries(
-        db, user=user or None, action=action or None, limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE
-    )
-    return render(
-        request,
-        "audit.html",
-        who,
-        entries=entries,
-        **paging(total, page, AUDIT_PAGE),
-        user=user,
-        action=action,
-        actions=audit.ACTION_NAMES,
-    )

@@ -1,5 +1,5 @@
 """Pages for staff: dossiers received in a period with what they lack and whether they were late, and one
-dossier with its documents and timeline."""
+dossier with its documents and timeline. Days are typed dd/mm/yyyy (ISO is taken too)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from ...services import dossiers
 from ..deps import Ctx, Staff
+from .dates import parse_vn_date
 from .render import render
 
 router = APIRouter(include_in_schema=False)
@@ -18,13 +19,24 @@ def dossiers_page(
     request: Request,
     who: Staff,
     ctx: Ctx,
-    start: str | None = Query(None, alias="from", pattern=r"^\d{4}-\d{2}-\d{2}$"),
-    end: str | None = Query(None, alias="to", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+    start: str = Query("", alias="from"),
+    end: str = Query("", alias="to"),
     lag_days: int = Query(7, ge=0, le=3650),
 ) -> Response:
-    span = dossiers.period(start, end)
+    days = [parse_vn_date(typed) for typed in (start, end)]
+    bad = [typed for typed, day in zip((start, end), days, strict=True) if typed.strip() and day is None]
+    error = f"«{bad[0]}» không phải ngày; hãy nhập dạng dd/mm/yyyy, ví dụ 01/03/2024." if bad else ""
+    span = dossiers.period(*(day.isoformat() if day else None for day in days))
     report = dossiers.report(ctx, span, lag_days)
-    return render(request, "dossiers.html", who, report=report, start=span[0].isoformat(), end=span[1].isoformat())
+    return render(
+        request,
+        "dossiers.html",
+        who,
+        report=report,
+        start=span[0].isoformat(),
+        end=span[1].isoformat(),
+        error=error,
+    )
 
 
 @router.get("/dossiers/{code}")

@@ -27,7 +27,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import pages_admin, pages_auth, pages_batches, pages_docs, pages_dossiers, pages_review, pages_search
+from . import (
+    pages_admin,
+    pages_audit,
+    pages_auth,
+    pages_batches,
+    pages_coverage,
+    pages_docs,
+    pages_dossiers,
+    pages_review,
+    pages_search,
+)
 from .render import STATIC, render_error, templates
 
 _CSP = (
@@ -41,7 +51,8 @@ def mount_web(app: FastAPI) -> None:
     app.state.templates = templates()
     app.state.render_error = render_error
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (pages_auth, pages_batches, pages_search, pages_docs, pages_review, pages_admin, pages_dossiers):
+    pages = (pages_auth, pages_batches, pages_search, pages_docs, pages_review, pages_coverage, pages_dossiers)
+    for module in (*pages, pages_admin, pages_audit):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)
 

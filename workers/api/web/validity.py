@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from .labels import VN_TIME, vn_date
+from ...localtime import vn_today as vn_today
+from .labels import vn_date
 
 RESULT_DOC_TYPES = frozenset({"giay_phep", "quyet_dinh"})
 
@@ -22,11 +23,6 @@ class Validity:
     state: str  # valid | expired | not_yet | open
     label: str
     detail: str  # follows the label: "đến 15/03/2028"
-
-
-def vn_today() -> date:
-    """Today in Vietnam (UTC+7), whatever the server's time zone."""
-    return datetime.now(VN_TIME).date()
 
 
 def validity(values: Mapping[str, Any], day: date, *, result: bool = False) -> Validity | None:
