@@ -124,6 +124,7 @@ def ingest_file(
 ) -> Uploaded:
     """Store one file and queue it. ``filename`` is kept only as a display name."""
     uploaded, size = _ingest_file(ctx, path, filename, batch, dossier, uploader)
+    ctx.index.refresh()  # the batch page shown next lists this file
     metrics.uploaded(uploaded.status, size)
     return uploaded
 

@@ -179,6 +179,17 @@ def document(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _first_value(field: str, order: str) -> dict[str, Any]:
+    """An aggregation holding the smallest (``asc``) or largest (``desc``) value of ``field`` in a bucket."""
+    return {"top_hits": {"size": 1, "_source": False, "sort": [{field: {"order": order, "missing": "_last"}}]}}
+
+
+def _first_of(aggregation: dict[str, Any]) -> str | None:
+    hits = aggregation.get("hits", {}).get("hits", [])
+    value = hits[0].get("sort", [None])[0] if hits else None
+    return value if isinstance(value, str) and value else None
+
+
 def _client(url: str) -> Elasticsearch:
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
@@ -462,8 +473,9 @@ class ElasticIndex:
                     "composite": composite,
                     "aggs": {
                         "states": {"terms": {"field": "state", "size": 20}},
-                        "started": {"min": {"field": "uploaded_at"}},
-                        "processed": {"max": {"field": "processed_at"}},
+                        # keyword timestamps: no min/max aggregation, the first hit of each order instead
+                        "started": _first_value("uploaded_at", "asc"),
+                        "processed": _first_value("processed_at", "desc"),
                     },
                 }
             }
@@ -485,8 +497,8 @@ class ElasticIndex:
                     batch=name,
                     files=int(bucket["doc_count"]),
                     counts=counts,
-                    started_at=bucket["started"].get("value_as_string"),
-                    last_processed_at=bucket["processed"].get("value_as_string"),
+                    started_at=_first_of(bucket["started"]),
+                    last_processed_at=_first_of(bucket["processed"]),
                 )
             after = agg.get("after_key")
             if not after or len(agg["buckets"]) < 1000:

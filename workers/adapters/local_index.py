@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,14 @@ from ..reasons import review_reason
 from ..searchtext import highlight, query_terms, search_fields
 from ..textnorm import fold, has_diacritics
 
+# The whole record, and the record without its text (``meta``: what lists and streams read), apart from
+# the filter columns, so that filters, counts and facets read small rows.
+_BODIES = "CREATE TABLE IF NOT EXISTS bodies (rid INTEGER PRIMARY KEY, record TEXT NOT NULL, meta TEXT NOT NULL)"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
     rid INTEGER PRIMARY KEY AUTOINCREMENT,
     doc_id TEXT NOT NULL UNIQUE,
-    uploaded_at TEXT,
+    uploaded_at TEXT NOT NULL DEFAULT '',
     state TEXT,
     doc_type TEXT,
     field TEXT,
@@ -35,9 +39,7 @@ CREATE TABLE IF NOT EXISTS docs (
     hieu_luc_den TEXT,
     low_confidence INTEGER,
     review_reason TEXT,
-    processed_at TEXT,
-    meta TEXT,
-    record TEXT NOT NULL
+    processed_at TEXT
 );
 CREATE TABLE IF NOT EXISTS doc_batches (
     doc_id TEXT NOT NULL,
@@ -52,11 +54,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS docs_uploaded ON docs(uploaded_at, doc_id);
-CREATE INDEX IF NOT EXISTS docs_review ON docs(review_reason, uploaded_at);
-CREATE INDEX IF NOT EXISTS docs_type ON docs(doc_type, state);
+CREATE INDEX IF NOT EXISTS docs_review ON docs(review_reason, uploaded_at, doc_id);
+CREATE INDEX IF NOT EXISTS docs_state ON docs(state, uploaded_at, doc_id);
+CREATE INDEX IF NOT EXISTS docs_type ON docs(doc_type);
+CREATE INDEX IF NOT EXISTS docs_field ON docs(field);
+CREATE INDEX IF NOT EXISTS docs_issuer ON docs(issuer_fold);
+CREATE INDEX IF NOT EXISTS docs_year ON docs(year);
+CREATE INDEX IF NOT EXISTS docs_date ON docs(ngay_ban_hanh);
 """
-# Columns added after the first release: (name, type); ``ensure`` adds and fills them in older files.
-_ADDED = (("review_reason", "TEXT"), ("processed_at", "TEXT"), ("meta", "TEXT"))
 _PAGE = 1000  # records() reads this many at a time
 # bm25 column weights: body_norm, body_fold, meta_norm, meta_fold
 _WEIGHTS = "1.5, 1.0, 8.0, 5.0"
@@ -93,28 +98,36 @@ class LocalIndex:
 
     def ensure(self) -> None:
         with self._lock:
-            self._db.executescript(_SCHEMA)
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(docs)")}
-            missing = [(name, kind) for name, kind in _ADDED if name not in columns]
-            if missing:
-                self._add_columns(missing)
-            self._db.executescript(_INDEXES)
+            if "record" in columns:
+                self._split_bodies(columns)
+            self._db.executescript(_SCHEMA + ";" + _BODIES + ";" + _INDEXES)
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS hits(rid INTEGER PRIMARY KEY, exact INTEGER, score REAL)")
 
-    def _add_columns(self, missing: list[tuple[str, str]]) -> None:
-        """Add columns of a newer release to an older index file and fill them from the stored records."""
+    def _split_bodies(self, columns: set[str]) -> None:
+        """Move an older file's records out of ``docs`` (which then holds filter columns only, so filters,
+        counts and facets read small rows) into ``bodies``, filling the columns added since."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(docs)")}
-            for name, kind in missing:
-                if name not in columns:  # another process may have added it meanwhile
-                    self._db.execute(f"ALTER TABLE docs ADD COLUMN {name} {kind}")
-            for rid, record_json in self._db.execute("SELECT rid, record FROM docs").fetchall():
-                record = json.loads(record_json)
-                self._db.execute(
-                    "UPDATE docs SET review_reason = ?, processed_at = ?, meta = ? WHERE rid = ?",
-                    (review_reason(record), record.get("processed_at"), _meta_json(record), rid),
-                )
+            if "record" in {row[1] for row in self._db.execute("PRAGMA table_info(docs)")}:  # not done meanwhile
+                self._db.execute(_BODIES)
+                for name in ("review_reason", "processed_at"):
+                    if name not in columns:
+                        self._db.execute(f"ALTER TABLE docs ADD COLUMN {name} TEXT")
+                for rid, record_json in self._db.execute("SELECT rid, record FROM docs").fetchall():
+                    record = json.loads(record_json)
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO bodies(rid, record, meta) VALUES (?, ?, ?)",
+                        (rid, record_json, _meta_json(record)),
+                    )
+                    self._db.execute(
+                        "UPDATE docs SET review_reason = ?, processed_at = ?, uploaded_at = COALESCE(uploaded_at, '') "
+                        "WHERE rid = ?",
+                        (review_reason(record), record.get("processed_at"), rid),
+                    )
+                for name in ("record", "meta"):
+                    if name in columns:
+                        self._db.execute(f"ALTER TABLE docs DROP COLUMN {name}")
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -149,8 +162,10 @@ class LocalIndex:
                 raise TransientError(f"embedded index write failed: {exc}") from exc
 
     def _upsert_locked(self, doc_id: str, fields: dict[str, Any], *, replace: bool = False) -> None:
-        row = self._db.execute("SELECT rid, record FROM docs WHERE doc_id = ?", (doc_id,)).fetchone()
-        record: dict[str, Any] = json.loads(row[1]) if row and not replace else {}
+        row = self._db.execute(
+            "SELECT d.rid, b.record FROM docs d LEFT JOIN bodies b ON b.rid = d.rid WHERE d.doc_id = ?", (doc_id,)
+        ).fetchone()
+        record: dict[str, Any] = json.loads(row[1]) if row and row[1] and not replace else {}
         record.update(fields)
         record["doc_id"] = doc_id
         batches = list(dict.fromkeys([*(record.get("batches") or []), record.get("batch")]))
@@ -158,7 +173,7 @@ class LocalIndex:
         issuer = record.get("co_quan_ban_hanh")
         date = record.get("ngay_ban_hanh")
         values = (
-            record.get("uploaded_at"),
+            record.get("uploaded_at") or "",
             record.get("state"),
             record.get("doc_type"),
             record.get("field"),
@@ -170,11 +185,9 @@ class LocalIndex:
             1 if record.get("low_confidence") else 0,
             review_reason(record),
             record.get("processed_at"),
-            _meta_json(record),
-            json.dumps(record, ensure_ascii=False),
         )
         cols = "uploaded_at, state, doc_type, field, issuer, issuer_fold, year, ngay_ban_hanh, hieu_luc_den, "
-        cols += "low_confidence, review_reason, processed_at, meta, record"
+        cols += "low_confidence, review_reason, processed_at"
         if row:
             rid = row[0]
             assignments = ", ".join(f"{c.strip()} = ?" for c in cols.split(","))
@@ -186,6 +199,10 @@ class LocalIndex:
                 (doc_id, *values),
             )
             rid = cur.lastrowid
+        self._db.execute(
+            "INSERT OR REPLACE INTO bodies(rid, record, meta) VALUES (?, ?, ?)",
+            (rid, json.dumps(record, ensure_ascii=False), _meta_json(record)),
+        )
         f = search_fields(record)
         self._db.execute(
             "INSERT INTO fts(rowid, body_norm, body_fold, meta_norm, meta_fold) VALUES (?, ?, ?, ?, ?)",
@@ -196,35 +213,28 @@ class LocalIndex:
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         with self._lock:
-            row = self._db.execute("SELECT record FROM docs WHERE doc_id = ?", (doc_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT b.record FROM docs d JOIN bodies b ON b.rid = d.rid WHERE d.doc_id = ?", (doc_id,)
+            ).fetchone()
         return json.loads(row[0]) if row else None
 
     def scan(self, batch: str | None = None) -> Iterator[dict[str, Any]]:
-        with self._lock:
-            if batch is None:
-                rows = self._db.execute("SELECT record FROM docs ORDER BY uploaded_at, doc_id").fetchall()
-            else:
-                rows = self._db.execute(
-                    "SELECT d.record FROM docs d JOIN doc_batches b ON b.doc_id = d.doc_id "
-                    "WHERE b.batch = ? ORDER BY d.uploaded_at, d.doc_id",
-                    (batch,),
-                ).fetchall()
-        for (record,) in rows:
-            yield json.loads(record)
+        query = SearchQuery(batch=batch)
+        return self.records(query)
 
     def records(self, query: SearchQuery) -> Iterator[dict[str, Any]]:
         where, params, match = self._where(query)
-        source = "docs d JOIN fts ON fts.rowid = d.rid" if match else "docs d"
-        column = "d.record" if query.with_text else "d.meta"
-        after: tuple[str, str] = ("", "")
+        source = "fts CROSS JOIN docs d ON d.rid = fts.rowid" if match else "docs d"
+        column = "b.record" if query.with_text else "b.meta"
+        after: tuple[str, str] | None = None
         while True:
+            keyset = "AND (d.uploaded_at, d.doc_id) > (?, ?)" if after else ""
             try:
                 with self._lock:
                     rows = self._db.execute(
-                        f"SELECT {column}, COALESCE(d.uploaded_at, ''), d.doc_id FROM {source} WHERE {where} "
-                        "AND (COALESCE(d.uploaded_at, ''), d.doc_id) > (?, ?) "
-                        "ORDER BY COALESCE(d.uploaded_at, ''), d.doc_id LIMIT ?",
-                        [*params, *after, _PAGE],
+                        f"SELECT {column}, d.uploaded_at, d.doc_id FROM {source} CROSS JOIN bodies b ON b.rid = d.rid "
+                        f"WHERE {where} {keyset} ORDER BY d.uploaded_at, d.doc_id LIMIT ?",
+                        [*params, *(after or ()), _PAGE],
                     ).fetchall()
             except sqlite3.OperationalError as exc:
                 raise TransientError(f"embedded index read failed: {exc}") from exc
@@ -292,7 +302,7 @@ class LocalIndex:
             clauses.append("d.doc_id >= ? AND d.doc_id < ?")
             params += [q.doc_id_prefix, q.doc_id_prefix + "\U0010ffff"]
         if q.uploaded_after:
-            clauses.append("(COALESCE(d.uploaded_at, ''), d.doc_id) > (?, ?)")
+            clauses.append("(d.uploaded_at, d.doc_id) > (?, ?)")
             params += list(q.uploaded_after)
         if q.issuer:
             clauses.append("d.issuer_fold = ?")
@@ -329,55 +339,61 @@ class LocalIndex:
 
     def _run_search(self, query: SearchQuery) -> tuple[int, list[Any], dict[str, dict[str, int]]]:
         where, params, match = self._where(query)
-        column = "d.record" if query.with_text or query.text else "d.meta"
-        if not match:  # no text: filter columns only, no temporary table
+        column = "b.record" if query.with_text or query.text else "b.meta"
+        if not match:  # no text: filter columns and their indexes only
             order = _ORDER.get(query.sort, "d.uploaded_at DESC, d.doc_id")
             total = self._db.execute(f"SELECT count(*) FROM docs d WHERE {where}", params).fetchone()[0]
-            rows = self._db.execute(
-                f"SELECT {column}, 0.0 FROM docs d WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            rids = self._db.execute(
+                f"SELECT d.rid, 0.0 FROM docs d WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
                 [*params, query.limit, query.offset],
             ).fetchall()
             facets = self._facets(f"docs d WHERE {where}", params) if query.facets else {}
-            return int(total), rows, facets
+            return int(total), self._bodies(column, rids), facets
+        # the match runs once, into a temporary table; total, facets and the page read that table
         exact = _exact_match(query.text, query_terms(query.text)[0])
-        exact_sql = "d.rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)" if exact else "0"
+        exact_sql = "fts.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)" if exact else "0"
         self._db.execute("DELETE FROM temp.hits")
         self._db.execute(
-            f"INSERT INTO temp.hits(rid, exact, score) SELECT d.rid, {exact_sql}, -bm25(fts, {_WEIGHTS}) "
-            f"FROM docs d JOIN fts ON fts.rowid = d.rid WHERE {where}",
+            f"INSERT INTO temp.hits(rid, exact, score) SELECT fts.rowid, {exact_sql}, -bm25(fts, {_WEIGHTS}) "
+            f"FROM fts CROSS JOIN docs d ON d.rid = fts.rowid WHERE {where}",
             ([exact] if exact else []) + params,
         )
         total = self._db.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
         order = _ORDER.get(query.sort, "h.exact DESC, h.score DESC, d.uploaded_at DESC, d.doc_id")
-        rows = self._db.execute(
-            f"SELECT {column}, h.score FROM temp.hits h JOIN docs d ON d.rid = h.rid ORDER BY {order} LIMIT ? OFFSET ?",
+        rids = self._db.execute(
+            f"SELECT h.rid, h.score FROM temp.hits h CROSS JOIN docs d ON d.rid = h.rid ORDER BY {order} LIMIT ? OFFSET ?",
             [query.limit, query.offset],
         ).fetchall()
-        facets = self._facets("temp.hits h JOIN docs d ON d.rid = h.rid WHERE 1", []) if query.facets else {}
-        return int(total), rows, facets
+        facets = self._facets("temp.hits h CROSS JOIN docs d ON d.rid = h.rid WHERE 1", []) if query.facets else {}
+        return int(total), self._bodies(column, rids), facets
+
+    def _bodies(self, column: str, rids: list[tuple[int, float]]) -> list[tuple[str, float]]:
+        """The page's records (``b.record`` or ``b.meta``) in the order of ``rids``, with their scores."""
+        if not rids:
+            return []
+        marks = ", ".join("?" * len(rids))
+        found = dict(
+            self._db.execute(f"SELECT b.rid, {column} FROM bodies b WHERE b.rid IN ({marks})", [r for r, _ in rids])
+        )
+        return [(found[rid], score) for rid, score in rids if rid in found]
 
     def _facets(self, source: str, params: list[Any]) -> dict[str, dict[str, int]]:
-        expressions = {
-            "doc_type": "d.doc_type",
-            "field": "d.field",
-            "issuer": "d.issuer",
-            "year": "CAST(d.year AS TEXT)",
-            "state": "d.state",
-            "low_confidence": "CASE d.low_confidence WHEN 1 THEN 'true' ELSE 'false' END",
-        }
-        facets: dict[str, dict[str, int]] = {}
-        for name, expr in expressions.items():
-            rows = self._db.execute(
-                f"SELECT {expr} AS v, count(*) FROM {source} AND {expr} IS NOT NULL "
-                "GROUP BY v ORDER BY count(*) DESC, v",
-                params,
-            ).fetchall()
-            facets[name] = {str(v): int(n) for v, n in rows}
-        return facets
+        """The six facet counts in one pass over the matching rows' filter columns."""
+        counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+        rows = self._db.execute(
+            f"SELECT d.doc_type, d.field, d.issuer, d.year, d.state, d.low_confidence FROM {source}", params
+        )
+        for row in rows:
+            for name, value in zip(FACETS, row, strict=True):
+                if name == "low_confidence":
+                    counters[name]["true" if value else "false"] += 1
+                elif value is not None:
+                    counters[name][str(value)] += 1
+        return {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in counters.items()}
 
     def drop(self) -> None:
         with self._lock:
-            self._db.executescript("DELETE FROM docs; DELETE FROM doc_batches; DELETE FROM fts;")
+            self._db.executescript("DELETE FROM docs; DELETE FROM bodies; DELETE FROM doc_batches; DELETE FROM fts;")
 
     def close(self) -> None:
         self._db.close()
@@ -386,7 +402,7 @@ class LocalIndex:
 _ORDER = {
     "date_desc": "d.ngay_ban_hanh IS NULL, d.ngay_ban_hanh DESC, d.doc_id",
     "date_asc": "d.ngay_ban_hanh IS NULL, d.ngay_ban_hanh ASC, d.doc_id",
-    "uploaded": "COALESCE(d.uploaded_at, ''), d.doc_id",
+    "uploaded": "d.uploaded_at, d.doc_id",
 }
 
 

@@ -42,6 +42,7 @@ def requeue(ctx: Context, record: dict[str, Any]) -> None:
     if not ctx.store.exists(original_key(doc_id)):
         raise PermanentError(f"bản gốc không còn / original missing for {doc_id}", code="original_missing")
     ctx.index.upsert(doc_id, {"state": "queued", "stage": "queued", "attempts": 0, "error_code": None})
+    ctx.index.refresh()
     event = FileUploaded(
         doc_id=doc_id,
         filename=str(record.get("filename") or doc_id),
