@@ -19,6 +19,7 @@ from . import metrics
 from .errors import SohoaError
 from .health import serve_worker_http
 from .logs import get_logger
+from .pipeline.recognizer import close_all as close_recognizers
 from .ports import Bus
 from .registry import open_bus
 from .settings import Settings
@@ -67,7 +68,10 @@ def _child(settings: Settings, drain: bool, parent: int) -> None:
     stop = threading.Event()
     stop_on_signals(settings, stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
-    run_worker(settings, drain=drain, stop=stop)
+    try:
+        run_worker(settings, drain=drain, stop=stop)
+    finally:
+        close_recognizers()  # a multiprocessing child skips atexit: stop and reap its Tesseract here
 
 
 def run_pool(settings: Settings, processes: int, *, drain: bool = False) -> int:

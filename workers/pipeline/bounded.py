@@ -24,8 +24,9 @@ class Finished:
     seconds: float
 
 
-def _limit_memory(limit_bytes: int) -> None:
-    # Runs in the child between fork and exec: keep it trivial (no imports, no logging).
+def limit_memory(limit_bytes: int) -> None:
+    """Cap the address space of the calling process. Meant for ``preexec_fn``: it runs in the child between
+    fork and exec, so it stays trivial (no imports, no logging)."""
     resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
 
 
@@ -52,7 +53,7 @@ def run_bounded(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=dict(env) if env is not None else None,
-            preexec_fn=lambda: _limit_memory(limit),
+            preexec_fn=lambda: limit_memory(limit),
         )
     except FileNotFoundError as exc:
         raise ConfigError(missing) from exc

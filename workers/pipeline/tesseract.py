@@ -1,9 +1,14 @@
-"""The one wrapper around the Tesseract command line. Nothing else in Sohoa runs Tesseract.
+"""The one wrapper around Tesseract. Nothing else in Sohoa runs Tesseract.
 
-Each call starts one single-threaded process (``OMP_THREAD_LIMIT=1``: Tesseract's own OpenMP threading
-is 4-5x slower on small machines; parallelism comes from running one process per core) with a wall-clock
-timeout and an address-space limit (``RLIMIT_AS``, set between fork and exec). A process that overruns or
-whose caller is cancelled is killed before the call returns, never left running.
+Every Tesseract process is single-threaded (``OMP_THREAD_LIMIT=1``: Tesseract's own OpenMP threading
+is 4-5x slower on small machines; parallelism comes from running one process per core) and has a
+wall-clock timeout and an address-space limit (``RLIMIT_AS``, set between fork and exec). A process that
+overruns or whose caller is cancelled is killed before the call returns, never left running.
+
+:func:`ocr` hands the page to a long-lived recognizer (:mod:`.recognizer`) that keeps the language model
+loaded from page to page; where the Tesseract library cannot be loaded it runs the command line once
+per page (:func:`ocr_once`), with the same output. Orientation detection runs the command line: it is
+rare, and uses another model.
 
 One OCR run writes every output the pipeline needs at once (``tsv`` for the words, boxes and
 confidences, and, when asked, a text-only ``pdf`` page: the invisible text layer of the searchable PDF),
@@ -28,6 +33,7 @@ from pathlib import Path
 
 from workers.errors import ConfigError, TransientError, input_error
 
+from . import recognizer
 from .bounded import run_bounded
 
 BINARY = "tesseract"
@@ -57,7 +63,8 @@ class OcrOutput:
 
     words: list[Word]
     pdf: bytes | None  # text-only PDF page (invisible text), when requested
-    seconds: float  # wall-clock time of the process
+    seconds: float  # wall-clock time of the recognition
+    cpu: float | None = None  # CPU seconds Tesseract spent on the page, when known
 
     @property
     def confidence(self) -> float | None:
@@ -166,21 +173,47 @@ def ocr(
     pdf: bool = False,
     cancel: threading.Event | None = None,
 ) -> OcrOutput:
-    """Recognise one page image (default page segmentation) in one Tesseract process.
+    """Recognise one page image (default page segmentation) with this thread's long-lived recognizer.
 
     Writes ``out_base.tsv`` (and ``out_base.pdf``, text only, when ``pdf``) and returns their content.
     ``dpi`` is the image's resolution (it sets the PDF page size and Tesseract's size heuristics).
     """
+    try:
+        with recognizer.session(lang, memory_mb, _ENV) as rec:
+            done = rec.read(image, out_base, dpi=dpi, pdf=pdf, timeout=timeout, cancel=cancel)
+    except recognizer.Unavailable:
+        return ocr_once(
+            image, out_base, lang=lang, dpi=dpi, timeout=timeout, memory_mb=memory_mb, pdf=pdf, cancel=cancel
+        )
+    return _outputs(out_base, pdf, done.seconds, done.cpu)
+
+
+def ocr_once(
+    image: Path,
+    out_base: Path,
+    *,
+    lang: str,
+    dpi: int,
+    timeout: float,
+    memory_mb: int,
+    pdf: bool = False,
+    cancel: threading.Event | None = None,
+) -> OcrOutput:
+    """:func:`ocr` in a ``tesseract`` process of its own (the model loaded for this page only)."""
     args = [str(image), str(out_base), "-l", lang, "--dpi", str(dpi)]
     if pdf:
         args += ["-c", "textonly_pdf=1"]
     args += ["tsv", "pdf"] if pdf else ["tsv"]
     code, _, err, seconds = _run(args, timeout=timeout, memory_mb=memory_mb, cancel=cancel)
     _check(code, err, image)
+    return _outputs(out_base, pdf, seconds, None)
+
+
+def _outputs(out_base: Path, pdf: bool, seconds: float, cpu: float | None) -> OcrOutput:
     tsv_path = Path(f"{out_base}.tsv")
     words = parse_tsv(tsv_path.read_text(encoding="utf-8", errors="replace"))
     pdf_bytes = Path(f"{out_base}.pdf").read_bytes() if pdf else None
-    return OcrOutput(words=words, pdf=pdf_bytes, seconds=seconds)
+    return OcrOutput(words=words, pdf=pdf_bytes, seconds=seconds, cpu=cpu)
 
 
 def orientation(
