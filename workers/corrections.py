@@ -18,6 +18,7 @@ from .context import Context
 from .errors import PermanentError
 from .learn.service import maybe_retrain
 from .records import CORRECTABLE, doc_type_name, get_record, load_corrections, store_meta
+from .register import symbol_key
 
 _DATE_FIELDS = {"ngay_ban_hanh", "hieu_luc_den"}
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -39,7 +40,36 @@ def _clean(name: str, value: Any) -> Any:
             ) from exc
     if name in ("doc_type", "field", "doc_subtype") and not _CODE.match(value):
         raise PermanentError(f"{name}: mã dạng snake_case, ví dụ giay_phep / code like giay_phep", code="bad_value")
+    if name == "so_ky_hieu" and not looks_like_so_ky_hieu(value):
+        raise PermanentError(
+            f"Số, ký hiệu «{value}» không có dạng số/ký hiệu, ví dụ 12/GP-SCT hoặc 05/2024/QĐ-UBND. "
+            "(so_ky_hieu must look like NUMBER/SYMBOL.)",
+            code="bad_value",
+        )
     return value
+
+
+def looks_like_so_ky_hieu(value: str) -> bool:
+    """A số ký hiệu as the register takes it: a number, then a symbol with at least one letter."""
+    key = symbol_key(value)
+    return key is not None and key.number.isdigit() and any(ch.isalpha() for ch in key.symbol)
+
+
+def check_validity_dates(record: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Refuse ``changes`` that would leave ``record`` valid until before it was issued (``hieu_luc_den``
+    earlier than ``ngay_ban_hanh``, after the changes). Raises ``PermanentError`` (``bad_value``)."""
+    values = {k: changes[k] if k in changes else record.get(k) for k in ("ngay_ban_hanh", "hieu_luc_den")}
+    issued, until = (_clean(k, v) for k, v in values.items())
+    if issued and until and until < issued:
+        raise PermanentError(
+            f"Hiệu lực đến ({_vn(until)}) trước ngày ban hành ({_vn(issued)}): hãy sửa một trong hai ngày. "
+            "(hieu_luc_den is before ngay_ban_hanh.)",
+            code="bad_value",
+        )
+
+
+def _vn(day: str) -> str:
+    return date.fromisoformat(day).strftime("%d/%m/%Y")
 
 
 def correct(ctx: Context, doc_id: str, changes: dict[str, Any], by: str) -> dict[str, Any]:

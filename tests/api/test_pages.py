@@ -352,3 +352,23 @@ def test_dossiers_page_takes_days_as_people_type_them(world: World) -> None:
     assert page.status_code == 200 and 'value="01/03/2024"' in page.text and 'value="31/03/2024"' in page.text
     bad = world.client.get("/dossiers", headers=staff, params={"from": "2024-02-30"})
     assert "không phải ngày" in bad.text
+
+
+def test_corrections_refuse_a_validity_ending_before_issue_and_a_number_that_is_none(world: World) -> None:
+    client, csrf = _signed_in(world, "staff")
+    early = client.post(
+        f"/documents/{world.doc}/correct",
+        data={"csrf_token": csrf, "ngay_ban_hanh": "15/03/2023", "hieu_luc_den": "14/03/2023"},
+    )
+    assert early.status_code == 400 and "trước ngày ban hành" in early.text and "(hieu_luc_den" not in early.text
+    assert 'value="14/03/2023"' in early.text  # what was typed stays in the form
+    noise = client.post(f"/documents/{world.doc}/correct", data={"csrf_token": csrf, "so_ky_hieu": "!!! ???"})
+    assert noise.status_code == 400 and "không có dạng số/ký hiệu" in noise.text
+    record = world.ctx.index.get(world.doc)
+    assert record and record["hieu_luc_den"] == "2028-03-15" and record["so_ky_hieu"] == "12/GP-SCT"
+    api = world.client.post(
+        f"/api/v1/documents/{world.doc}/corrections",
+        headers=world.as_role("staff"),
+        json={"changes": {"hieu_luc_den": "2020-01-01"}},
+    )
+    assert api.status_code == 400 and api.json()["code"] == "bad_value"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...corrections import check_validity_dates
 from ...errors import PermanentError
 from ...services.documents import current_values
 from .dates import parse_vn_date
@@ -24,7 +25,8 @@ def form_values(record: dict[str, Any]) -> dict[str, str]:
 
 def check_form(record: dict[str, Any], submitted: dict[str, str]) -> dict[str, str]:
     """``submitted`` as the correction service takes it (dates as ISO). Raises ``PermanentError``
-    (``bad_value``, a Vietnamese message naming the field) for a date that is no date."""
+    (``bad_value``, a message naming the field) for a date that is no date, or a hiệu lực đến before the
+    ngày ban hành (``workers.corrections.check_validity_dates``)."""
     cleaned = dict(submitted)
     for key in DATE_FIELDS:
         typed = cleaned.get(key, "").strip()
@@ -37,4 +39,6 @@ def check_form(record: dict[str, Any], submitted: dict[str, str]) -> dict[str, s
                 code="bad_value",
             )
         cleaned[key] = day.isoformat()
+    changed = {k: v for k, v in cleaned.items() if k in DATE_FIELDS}
+    check_validity_dates(record, changed)
     return cleaned

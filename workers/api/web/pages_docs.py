@@ -173,7 +173,10 @@ async def correct_document(doc_id: str, request: Request, who: Staff, ctx: Ctx, 
 @router.post("/documents/{doc_id}/confirm")
 async def confirm_document(doc_id: str, request: Request, who: Staff, ctx: Ctx, db: DB) -> Response:
     form = await request.form()
-    review.confirm(ctx, doc_id, by=who.name)
+    try:
+        review.confirm(ctx, doc_id, by=who.name)
+    except PermanentError as exc:  # e.g. a số ký hiệu read wrong: it must be corrected, not confirmed
+        return _document(request, ctx, who, doc_id, error=error_text(exc.code, exc.message))
     audit.record(db, who.name, "confirm", doc_id, client_ip(request))
     return _back(ctx, doc_id, form.get("review") == "1", "confirmed")
 
