@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from ...context import Context
 from ...errors import AuthError, NotFoundError, PermanentError
 from ...ingest import upload_entries
+from ...ports import SearchQuery
 from ...services import batches
 from ..deps import DB, Ctx, Operator, Principal
 from .messages import client_texts, error_text, refused_at_upload
@@ -85,7 +86,7 @@ def file_notes(ctx: Context, who: Principal, batch: str) -> dict[str, dict[str, 
     ``no_text`` (processed, but no text was found), ``duplicate`` (the same file was uploaded before this
     batch; where and as what only when ``who`` is staff or uploaded that first copy)."""
     notes: dict[str, dict[str, Any]] = {}
-    for record in ctx.index.scan(batch):
+    for record in ctx.index.records(SearchQuery(batch=batch, with_text=False)):
         note: dict[str, Any] = {}
         if refused_at_upload(record):
             note["refused"] = True

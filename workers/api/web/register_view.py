@@ -1,8 +1,9 @@
 """A document and the register of issued results, as the document page shows it: which entry it is
 (and how that was decided), or which entries may be it, for staff to link or unlink.
 
-Reads the register and the staff links as they are stored today (the whole register, once per page);
-matching is ``workers.linking.match_documents`` on this one document.
+Reads the whole register once per page (suggestions need the entries that share the number or the
+date, up to OCR look-alikes) and this document's staff link; matching is
+``workers.linking.match_documents`` on this one document.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from ...context import Context
 from ...coverage import wants_link
 from ...linking import RegisterIndex, match_documents, suggestions
-from ...register import NON_RESULT_TYPES, load_links, load_register
+from ...register import NON_RESULT_TYPES, load_links_for, load_register
 
 HOW = {
     "exact": "khớp đúng số ký hiệu và ngày ban hành",
@@ -44,9 +45,9 @@ def register_view(ctx: Context, record: dict[str, Any]) -> RegisterView:
     entries = load_register(ctx)
     if not entries:
         return RegisterView()
-    links = load_links(ctx)
-    index = RegisterIndex(entries)
     doc_id = record["doc_id"]
+    links = load_links_for(ctx, [doc_id])  # matching one document needs its own staff link only
+    index = RegisterIndex(entries)
     match = match_documents([record], entries, links, index).get(doc_id)
     link = links.get(doc_id)
     if match is not None:
