@@ -111,8 +111,29 @@ def browser() -> Iterator[object]:
 
 
 def screenshot(page: object, name: str) -> Path:
-    """Save a full-page screenshot to test-artifacts/screenshots/NAME.png."""
+    """Save a full-page screenshot to test-artifacts/screenshots/NAME.png; on a phone-sized viewport
+    (at most 420 px wide) the page must also fit its width (see :func:`assert_fits`)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    viewport = page.viewport_size  # type: ignore[attr-defined]
+    if viewport and viewport["width"] <= 420:
+        assert_fits(page, name)
     return path
+
+
+def assert_fits(page: object, name: str = "") -> None:
+    """Fail when the page is wider than the viewport (a horizontal scroll on a phone), naming the widest
+    elements that stick out."""
+    widths = page.evaluate(  # type: ignore[attr-defined]
+        """() => {
+          const view = window.innerWidth;
+          const out = [...document.querySelectorAll('body *')]
+            .map((el) => [el, el.getBoundingClientRect()])
+            .filter(([el, r]) => r.right > view + 1 && getComputedStyle(el).position !== 'fixed')
+            .slice(0, 5)
+            .map(([el, r]) => `${el.tagName.toLowerCase()}.${el.className} right=${Math.round(r.right)}`);
+          return {page: document.documentElement.scrollWidth, view, out};
+        }"""
+    )
+    assert widths["page"] <= widths["view"], f"{name or page.url}: {widths}"  # type: ignore[attr-defined]

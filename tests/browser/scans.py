@@ -129,13 +129,17 @@ def render(spec: dict[str, object], path: Path) -> None:
 
 
 def make_scans(folder: Path) -> list[Path]:
-    """Write the three scans and one broken PDF into ``folder``; returns their paths."""
+    """Write into ``folder`` the three scans, a blank page (no text to find), a PDF cut off while copying
+    (it fails in a worker) and a ``.pdf`` of random bytes (refused at upload); returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, spec in DOCUMENTS.items():
         render(spec, folder / name)
         paths.append(folder / name)
+    blank = folder / "trang-trang.png"
+    Image.new("L", (WIDTH, HEIGHT), 255).save(blank, dpi=(150, 150))
     broken = folder / "ban-quet-hong.pdf"
     broken.write_bytes(b"%PDF-1.4\n% cut off while copying\n1 0 obj <<")
-    paths.append(broken)
-    return paths
+    noise = folder / "tep-ngau-nhien.pdf"
+    noise.write_bytes(b"\x8a.S\x00,=]\xb5l" + bytes(range(256)) * 4)
+    return [*paths, blank, broken, noise]

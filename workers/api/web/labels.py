@@ -243,7 +243,7 @@ def jinja_filters() -> dict[str, Any]:
         "field_name": field_name,
         "state_name": lambda s: STATES.get(s or "", s or ""),
         "stage_name": lambda s: STAGES.get(s or "", s or ""),
-        "role_name": lambda r: ROLE_NAMES.get(r or "", r or ""),
+        "role_name": lambda r: vietnamese(ROLE_NAMES.get(r or "", r or "")),
         "percent": percent,
         "marks": marks,
         "detail_value": detail_value,

@@ -93,7 +93,8 @@ def file_notes(ctx: Context, who: Principal, batch: str) -> dict[str, dict[str, 
         if record.get("state") == "indexed" and record.get("no_text"):
             note["no_text"] = True
         first = upload_entries(record)[0]
-        if first.get("batch") and first.get("batch") != batch:
+        # a file that failed is processed again when uploaded again: only a done or running one is a copy
+        if record.get("state") != "failed" and first.get("batch") and first.get("batch") != batch:
             shown = who.can("staff") or first.get("uploader") == who.name
             note["duplicate"] = {
                 "batch": first.get("batch") if shown else None,

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..deps import Principal, optional_principal
 from .labels import jinja_filters, jinja_globals
+from .messages import vietnamese
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -64,7 +65,9 @@ def render(
 
 
 def render_error(request: Request, status: int, message: str) -> Response:
-    """The error page for ``status`` (the API's error handler calls it for paths outside ``/api/``)."""
+    """The error page for ``status`` (the API's error handler calls it for paths outside ``/api/``), with
+    the Vietnamese half of ``message``."""
     title = _ERROR_TITLES.get(status, "Lỗi")
+    message = vietnamese(message) or message
     who = optional_principal(request)
     return render(request, "error.html", who, status_code=status, status=status, title=title, message=message)

@@ -299,14 +299,15 @@ function uploadPage() {
     } catch (err) {
       return true; // the upload itself will say what is wrong
     }
+    // A name or code the server rewrote is put in the field, and said so until the field changes.
     if (verdict.batch && verdict.batch !== typed.batch) {
-      batchInput.value = verdict.batch;
+      batchInput.value = batchInput.dataset.rewritten = verdict.batch;
       say("batch", `Tên lô sẽ là «${verdict.batch}» (tên lô không chứa / \\ ? # %).`, "info");
-    } else say("batch", "");
+    } else if (typed.batch !== batchInput.dataset.rewritten) say("batch", "");
     if (verdict.dossier && verdict.dossier !== typed.dossier) {
-      dossierInput.value = verdict.dossier;
+      dossierInput.value = dossierInput.dataset.rewritten = verdict.dossier;
       say("dossier", `Mã hồ sơ theo danh sách một cửa: ${verdict.dossier}.`, "info");
-    } else say("dossier", "");
+    } else if (typed.dossier !== dossierInput.dataset.rewritten) say("dossier", "");
     for (const [name, text] of Object.entries(verdict.errors)) say(name, text, "error");
     if (verdict.errors.dossier) dossierInput.focus();
     else if (verdict.errors.batch) batchInput.focus();
@@ -377,6 +378,8 @@ function uploadPage() {
     batchInput.value = batch;
     batchInput.readOnly = true;
     dossierInput.readOnly = true;
+    say("batch", "");
+    say("dossier", "");
     document.getElementById("batch-label").textContent = `· ${batch}`;
     batchLink.href = `/batches/${encodeURIComponent(batch)}`;
     batchLink.hidden = false;
@@ -466,6 +469,8 @@ function uploadPage() {
     held.splice(0);
     heldBox.hidden = true;
     batchInput.value = "";
+    delete batchInput.dataset.rewritten;
+    delete dossierInput.dataset.rewritten;
     batchInput.readOnly = false;
     dossierInput.readOnly = false;
     say("batch", "");
