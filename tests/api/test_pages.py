@@ -89,6 +89,8 @@ def test_review_walks_through_documents(world: World) -> None:
     client, csrf = _signed_in(world, "staff")
     page = client.get("/review")
     assert "OCR tin cậy thấp" in page.text and f"/documents/{world.doc}?review=1" in page.text
+    world.ctx.index.upsert(world.doc, {"no_text": True})
+    assert "Không tìm thấy chữ" in client.get("/review").text  # a blank scan says so, not "uncertain"
     response = client.post(
         f"/documents/{world.doc}/confirm", data={"csrf_token": csrf, "review": "1"}, follow_redirects=False
     )

@@ -381,6 +381,7 @@ def test_corrections_refused_and_taken(page: Any, server: Server) -> None:
 def test_review_one_by_one_names_what_was_saved(page: Any, server: Server) -> None:
     page.goto(f"{server.url}/review")
     assert "ban-quet-hong.pdf" in page.inner_text("table")  # the failed file waits for a person
+    assert "Không tìm thấy chữ" in page.locator("tr", has_text="trang-trang.png").inner_text()
     screenshot(page, "15-review")
     page.click("text=Bắt đầu duyệt lần lượt")
     page.wait_for_url(re.compile(r".*review=1"))

@@ -21,6 +21,9 @@ REVIEW_PAGE = 50
 @router.get("/review")
 def review_page(request: Request, who: Staff, ctx: Ctx, page: int = Query(1, ge=1)) -> Response:
     total, items = review.review_queue(ctx, REVIEW_PAGE, (page - 1) * REVIEW_PAGE)
+    for item in items:  # the queue does not say which scans held no text at all: the records do
+        if item["reason"] in ("uncertain", "low_confidence"):
+            item["no_text"] = bool((ctx.index.get(item["doc_id"]) or {}).get("no_text"))
     failed = sum(1 for item in items if item["reason"] == "failed") if total <= REVIEW_PAGE else None
     if failed is None:  # more than one page: count the failed files over the whole queue
         failed = sum(1 for item in review.review_queue(ctx, total, 0)[1] if item["reason"] == "failed")

@@ -2,20 +2,24 @@
 
 Pages (least role):
 
-=====================  ==========  ====================================================
-path                   least role  what
-=====================  ==========  ====================================================
-/login, /logout        —           sign in / out (session cookie)
-/                      operator    redirect: operators to /upload, others to /search
-/upload                operator    drag-and-drop upload with live progress
-/batches, /batches/ID  operator    batches (operators: their own) and their files
-/search                staff       full-text search with facets
-/documents/ID          staff       pages, text, metadata, downloads, correction form
-/review                staff       documents waiting for a person
-/coverage              staff       digitization coverage of still-valid results (+ XLSX)
-/admin                 admin       users and register import
-/audit                 admin       the audit log
-=====================  ==========  ====================================================
+=======================  ==========  ==================================================
+path                     least role  what
+=======================  ==========  ==================================================
+/login, /logout          —           sign in / out (session cookie)
+/                        operator    redirect: operators to /upload, others to /search
+/upload                  operator    drag-and-drop upload with live progress
+/upload/check            operator    JSON: would this batch name and dossier code do?
+/batches, /batches/ID    operator    batches (operators: their own) and their files
+/batches/ID/notes        operator    JSON: refused, no text found, duplicate, by file
+/search                  staff       full-text search with facets, grouped by result
+/documents/ID            staff       pages, text, metadata, register entry, downloads
+/documents/ID/…          staff       forms: correct, confirm, retry, link (admin: reprocess)
+/review                  staff       documents waiting for a person
+/coverage, .xlsx         staff       coverage of still-valid results, with proofs
+/dossiers, /dossiers/ID  staff       one-stop dossiers: digitized, late
+/admin                   admin       users and register import
+/audit, /audit.csv       admin       the audit log, and its export
+=======================  ==========  ==================================================
 
 Every HTML response gets a strict Content-Security-Policy: no inline script, nothing from other origins.
 """
