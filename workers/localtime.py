@@ -17,5 +17,5 @@ def vn_now() -> datetime:
 
 
 def vn_today() -> date:
-    """Today in Vietnam: at 01:00 in Hà Nội it is already tomorrow in UTC terms' eyes, and vice versa."""
+    """Today in Vietnam: from 17:00 UTC on, Vietnam's calendar is already on the next day."""
     return vn_now().date()
