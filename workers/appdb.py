@@ -1,16 +1,22 @@
-"""The web app's own SQLite database (``Settings.app_db_path``): users, sessions, API tokens, batch owners
-and the audit log (see ``workers.audit``).
+"""The web app's users, sessions, API tokens, batch owners and audit log (see ``workers.audit``), in the
+relational store (:mod:`workers.db`, tables ``users``, ``sessions``, ``api_tokens``, ``batch_owners``,
+``audit_log``): every API instance on the same database shares them, so a session started on one is
+valid on the others (given the same ``SOHOA_SECRET_KEY``).
 
 Passwords are stored as bcrypt hashes. Session and API tokens are random (256 bits); only their
 HMAC-SHA256 under ``Settings.secret_key`` is stored, so a copy of the database does not let anyone sign
 in. Roles are ranked: ``operator`` < ``staff`` < ``admin``; each role can do what the ones below can.
 
-API tokens expire (``expires_at``) and have an id (the row id) to list and revoke them one by one. A new
+API tokens expire (``expires_at``) and have an id to list and revoke them one by one. A new
 password ends every session and revokes every API token of the user: a reset is what an administrator
 does when an account may be compromised.
 
 Raises ``PermanentError`` (codes ``bad_role``, ``bad_name``, ``bad_password``, ``user_exists``) and
-``NotFoundError`` (``not_found``) for bad input; nothing else on purpose.
+``NotFoundError`` (``not_found``) for bad input, and ``TransientError`` when the database cannot be
+reached; nothing else on purpose.
+
+Upgrades: earlier versions kept these tables in a SQLite file of their own (``Settings.app_db_path``);
+:meth:`AppDB.open` copies its rows once (:mod:`workers.appdb_upgrade`).
 """
 
 from __future__ import annotations
@@ -19,16 +25,20 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
-import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import bcrypt
+from sqlalchemy import Engine, delete, func, insert, select, text, update
+from sqlalchemy.engine import Connection
 
+from .appdb_upgrade import copy_legacy
+from .db import api_tokens, batch_owners, insert_new, open_database, run_once, sessions, translate, users
 from .errors import NotFoundError, PermanentError
+from .settings import Settings
 
 ROLES = ("operator", "staff", "admin")
 ROLE_NAMES = {"operator": "Nhân viên quét (operator)", "staff": "Cán bộ (staff)", "admin": "Quản trị (admin)"}
@@ -39,48 +49,6 @@ _TOUCH_SECONDS = 60  # update last_seen at most this often
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 _MAX_PASSWORD_BYTES = 72  # bcrypt looks at no more
 TOKEN_DAYS = 90  # default life of an API token
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-    name TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    password_hash TEXT NOT NULL,
-    active INTEGER NOT NULL DEFAULT 1,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-    digest TEXT PRIMARY KEY,
-    user TEXT NOT NULL REFERENCES users(name),
-    csrf TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    last_seen TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tokens (
-    digest TEXT PRIMARY KEY,
-    user TEXT NOT NULL REFERENCES users(name),
-    label TEXT,
-    created_at TEXT NOT NULL,
-    last_used TEXT,
-    expires_at TEXT
-);
-CREATE TABLE IF NOT EXISTS batches (
-    batch TEXT PRIMARY KEY,
-    created_by TEXT NOT NULL,
-    dossier TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS batches_owner ON batches(created_by);
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    user TEXT,
-    action TEXT NOT NULL,
-    target TEXT,
-    detail TEXT,
-    ip TEXT
-);
-CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
-"""
 
 
 def _now() -> datetime:
@@ -121,37 +89,51 @@ def generate_password() -> str:
 
 
 class AppDB:
-    """Thread-safe access to the app database; one instance per process (the CLI opens its own)."""
+    """The web app's tables on an engine of the relational store; thread-safe (the engine pools
+    connections). One instance per process: :meth:`open` it from Settings."""
 
-    def __init__(self, path: Path, secret: str = "") -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA busy_timeout=30000")
-        self._db.executescript(_SCHEMA)
-        self._migrate()
-        self._lock = threading.Lock()
+    def __init__(self, engine: Engine, secret: str = "", *, owns_engine: bool = False) -> None:
+        self.engine = engine
+        self._owns_engine = owns_engine
         self._key = secret.encode("utf-8")
         self._dummy_hash: bytes | None = None
 
-    def _migrate(self) -> None:
-        """Bring a database made by an earlier version up to date (tokens made before expiry existed get
-        ``TOKEN_DAYS`` from now)."""
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(tokens)")}
-        if "expires_at" not in columns:
-            self._db.execute("ALTER TABLE tokens ADD COLUMN expires_at TEXT")
-            self._db.execute("UPDATE tokens SET expires_at = ?", (_iso(_now() + timedelta(days=TOKEN_DAYS)),))
+    @classmethod
+    def open(cls, settings: Settings, engine: Engine | None = None) -> AppDB:
+        """The app database of ``settings`` on ``engine`` (default: its own engine, disposed by :meth:`close`).
+
+        An installation upgraded from a version that kept these tables in ``Settings.app_db_path`` gets
+        that file's rows copied in once, when the tables are still empty (the file is left as it was).
+        """
+        own = engine is None
+        engine = engine or open_database(settings)
+        if settings.app_db_path.exists():
+            run_once(engine, "app_sqlite", lambda conn: copy_legacy(conn, settings.app_db_path, TOKEN_DAYS))
+        return cls(engine, settings.secret_key, owns_engine=own)
 
     def close(self) -> None:
-        self._db.close()
+        if self._owns_engine:
+            self.engine.dispose()
 
-    def execute(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run one statement under the lock; returns all rows."""
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run one textual statement (``:name`` parameters) in its own transaction; returns all rows. For
+        health checks and maintenance: the methods below are the app's way in."""
+        with translate("run a statement"), self.engine.begin() as conn:
+            result = conn.execute(text(sql), params or {})
+            return [tuple(row) for row in result] if result.returns_rows else []
 
     def _digest(self, token: str) -> str:
         return hmac.new(self._key, token.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    @contextmanager
+    def _write(self, action: str) -> Iterator[Connection]:
+        with translate(action), self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _read(self, action: str) -> Iterator[Connection]:
+        with translate(action), self.engine.connect() as conn:
+            yield conn
 
     # ------------------------------------------------------------------ users
     def add_user(self, name: str, role: str, password: str) -> User:
@@ -162,25 +144,26 @@ class AppDB:
             )
         check_role(role)
         check_password_rules(password)
-        if self.get_user(name, include_inactive=True):
-            raise PermanentError(f"người dùng đã có / user exists: {name}", code="user_exists")
         hashed = bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(BCRYPT_ROUNDS)).decode("ascii")
-        self.execute(
-            "INSERT INTO users(name, role, password_hash, active, created_at) VALUES (?, ?, ?, 1, ?)",
-            (name, role, hashed, _iso(_now())),
-        )
-        return User(name, role, True, _iso(_now()))
+        now = _now()
+        row = {"name": name, "role": role, "password_hash": hashed, "active": True, "created_at": now}
+        with self._write("add a user") as conn:
+            added = insert_new(conn, users, ["name"], row)
+        if not added:
+            raise PermanentError(f"người dùng đã có / user exists: {name}", code="user_exists")
+        return User(name, role, True, _iso(now))
 
     def get_user(self, name: str, *, include_inactive: bool = False) -> User | None:
-        rows = self.execute("SELECT name, role, active, created_at FROM users WHERE name = ?", (name.lower(),))
-        if not rows or (not rows[0][2] and not include_inactive):
+        query = select(users).where(users.c.name == name.strip().lower())
+        with self._read("read a user") as conn:
+            row = conn.execute(query).mappings().first()
+        if row is None or (not row["active"] and not include_inactive):
             return None
-        n, role, active, created = rows[0]
-        return User(n, role, bool(active), created)
+        return _user(row)
 
     def users(self) -> list[User]:
-        rows = self.execute("SELECT name, role, active, created_at FROM users ORDER BY name")
-        return [User(n, r, bool(a), c) for n, r, a, c in rows]
+        with self._read("list users") as conn:
+            return [_user(row) for row in conn.execute(select(users).order_by(users.c.name)).mappings()]
 
     def _require(self, name: str) -> str:
         user = self.get_user(name, include_inactive=True)
@@ -189,37 +172,42 @@ class AppDB:
         return user.name
 
     def set_role(self, name: str, role: str) -> None:
-        self.execute("UPDATE users SET role = ? WHERE name = ?", (check_role(role), self._require(name)))
+        check_role(role)
+        name = self._require(name)
+        with self._write("change a role") as conn:
+            conn.execute(update(users).where(users.c.name == name).values(role=role))
 
     def set_password(self, name: str, password: str) -> None:
         """A new password; it ends every session and revokes every API token of the user."""
         check_password_rules(password)
         hashed = bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(BCRYPT_ROUNDS)).decode("ascii")
         name = self._require(name)
-        self.execute("UPDATE users SET password_hash = ? WHERE name = ?", (hashed, name))
-        self.execute("DELETE FROM sessions WHERE user = ?", (name,))
-        self.execute("DELETE FROM tokens WHERE user = ?", (name,))
+        with self._write("change a password") as conn:
+            conn.execute(update(users).where(users.c.name == name).values(password_hash=hashed))
+            _sign_out(conn, name)
 
     def set_active(self, name: str, active: bool) -> None:
         """Disabling a user also ends their sessions and revokes their API tokens."""
         name = self._require(name)
-        self.execute("UPDATE users SET active = ? WHERE name = ?", (1 if active else 0, name))
-        if not active:
-            self.execute("DELETE FROM sessions WHERE user = ?", (name,))
-            self.execute("DELETE FROM tokens WHERE user = ?", (name,))
+        with self._write("enable or disable a user") as conn:
+            conn.execute(update(users).where(users.c.name == name).values(active=active))
+            if not active:
+                _sign_out(conn, name)
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The active user if ``password`` is right (takes a bcrypt check's time either way)."""
-        rows = self.execute("SELECT password_hash FROM users WHERE name = ? AND active = 1", (name.strip().lower(),))
+        query = select(users.c.password_hash).where(users.c.name == name.strip().lower(), users.c.active.is_(True))
+        with self._read("check a password") as conn:
+            stored = conn.execute(query).scalar()
         candidate = password.encode("utf-8")
         if len(candidate) > _MAX_PASSWORD_BYTES:
             return None
-        if not rows:
+        if stored is None:
             if self._dummy_hash is None:
                 self._dummy_hash = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(BCRYPT_ROUNDS))
             bcrypt.checkpw(candidate, self._dummy_hash)
             return None
-        if not bcrypt.checkpw(candidate, rows[0][0].encode("ascii")):
+        if not bcrypt.checkpw(candidate, str(stored).encode("ascii")):
             return None
         return self.get_user(name.strip())
 
@@ -227,34 +215,35 @@ class AppDB:
     def new_session(self, user: User) -> tuple[str, str]:
         """(session token for the cookie, CSRF token for the pages' forms)."""
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-        now = _iso(_now())
-        self.execute(
-            "INSERT INTO sessions(digest, user, csrf, created_at, last_seen) VALUES (?, ?, ?, ?, ?)",
-            (self._digest(token), user.name, csrf, now, now),
-        )
+        now = _now()
+        row = {"digest": self._digest(token), "user_name": user.name, "csrf": csrf, "created_at": now, "last_seen": now}
+        with self._write("start a session") as conn:
+            conn.execute(insert(sessions).values(**row))
         return token, csrf
 
     def session(self, token: str) -> tuple[User, str] | None:
         """(user, csrf token) of a live session; idle sessions expire after ``SESSION_HOURS``."""
         digest = self._digest(token)
-        rows = self.execute("SELECT user, csrf, last_seen FROM sessions WHERE digest = ?", (digest,))
-        if not rows:
+        with self._read("read a session") as conn:
+            row = conn.execute(select(sessions).where(sessions.c.digest == digest)).mappings().first()
+        if row is None:
             return None
-        name, csrf, last_seen = rows[0]
-        seen = datetime.fromisoformat(last_seen)
         now = _now()
-        if now - seen > timedelta(hours=SESSION_HOURS):
-            self.execute("DELETE FROM sessions WHERE digest = ?", (digest,))
+        idle = now - row["last_seen"]
+        if idle > timedelta(hours=SESSION_HOURS):
+            self.end_session(token)
             return None
-        user = self.get_user(name)
+        user = self.get_user(row["user_name"])
         if user is None:
             return None
-        if (now - seen).total_seconds() > _TOUCH_SECONDS:
-            self.execute("UPDATE sessions SET last_seen = ? WHERE digest = ?", (_iso(now), digest))
-        return user, csrf
+        if idle.total_seconds() > _TOUCH_SECONDS:
+            with self._write("touch a session") as conn:
+                conn.execute(update(sessions).where(sessions.c.digest == digest).values(last_seen=now))
+        return user, str(row["csrf"])
 
     def end_session(self, token: str) -> None:
-        self.execute("DELETE FROM sessions WHERE digest = ?", (self._digest(token),))
+        with self._write("end a session") as conn:
+            conn.execute(delete(sessions).where(sessions.c.digest == self._digest(token)))
 
     # ------------------------------------------------------------------ API tokens
     def new_token(self, name: str, label: str | None = None, days: float = TOKEN_DAYS) -> str:
@@ -264,79 +253,108 @@ class AppDB:
             raise PermanentError("số ngày hiệu lực: 1-3650 / days: 1-3650", code="bad_value")
         token = "sohoa_" + secrets.token_urlsafe(32)
         now = _now()
-        self.execute(
-            "INSERT INTO tokens(digest, user, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-            (self._digest(token), name, label, _iso(now), _iso(now + timedelta(days=days))),
-        )
+        row = {"digest": self._digest(token), "user_name": name, "label": label, "created_at": now}
+        with self._write("make an API token") as conn:
+            conn.execute(insert(api_tokens).values(**row, expires_at=now + timedelta(days=days)))
         return token
 
     def token_user(self, token: str) -> User | None:
         """The active user of a live token; None for an unknown, revoked or expired one."""
         digest = self._digest(token)
-        rows = self.execute("SELECT user, last_used, expires_at FROM tokens WHERE digest = ?", (digest,))
-        if not rows:
+        with self._read("read an API token") as conn:
+            row = conn.execute(select(api_tokens).where(api_tokens.c.digest == digest)).mappings().first()
+        if row is None:
             return None
-        name, last_used, expires_at = rows[0]
         now = _now()
-        if expires_at and datetime.fromisoformat(expires_at) <= now:
+        if row["expires_at"] and row["expires_at"] <= now:
             return None
-        user = self.get_user(name)
-        if user and (not last_used or (now - datetime.fromisoformat(last_used)).total_seconds() > _TOUCH_SECONDS):
-            self.execute("UPDATE tokens SET last_used = ? WHERE digest = ?", (_iso(now), digest))
+        user = self.get_user(row["user_name"])
+        last_used = row["last_used"]
+        if user and (last_used is None or (now - last_used).total_seconds() > _TOUCH_SECONDS):
+            with self._write("touch an API token") as conn:
+                conn.execute(update(api_tokens).where(api_tokens.c.digest == digest).values(last_used=now))
         return user
 
     def tokens(self, name: str | None = None) -> list[dict[str, Any]]:
         """API tokens (never the tokens themselves): id, user, label, created_at, last_used, expires_at,
         expired; of ``name`` or of everyone, newest first."""
-        sql = "SELECT rowid, user, label, created_at, last_used, expires_at FROM tokens"
-        rows = self.execute(
-            sql + (" WHERE user = ?" if name else "") + " ORDER BY rowid DESC", (name.lower(),) if name else ()
-        )
+        query = select(api_tokens).order_by(api_tokens.c.id.desc())
+        if name:
+            query = query.where(api_tokens.c.user_name == name.lower())
+        with self._read("list API tokens") as conn:
+            rows = list(conn.execute(query).mappings())
         now = _now()
-        keys = ("id", "user", "label", "created_at", "last_used", "expires_at")
         return [
-            dict(zip(keys, row, strict=True)) | {"expired": bool(row[5]) and datetime.fromisoformat(row[5]) <= now}
+            {
+                "id": row["id"],
+                "user": row["user_name"],
+                "label": row["label"],
+                "created_at": _iso(row["created_at"]),
+                "last_used": _iso(row["last_used"]) if row["last_used"] else None,
+                "expires_at": _iso(row["expires_at"]) if row["expires_at"] else None,
+                "expired": row["expires_at"] is not None and row["expires_at"] <= now,
+            }
             for row in rows
         ]
 
     def revoke_token(self, token_id: int) -> str:
         """Revoke one API token by its id; returns its user. Raises ``NotFoundError``."""
-        rows = self.execute("SELECT user FROM tokens WHERE rowid = ?", (token_id,))
-        if not rows:
+        with self._write("revoke an API token") as conn:
+            owner = conn.execute(
+                delete(api_tokens).where(api_tokens.c.id == token_id).returning(api_tokens.c.user_name)
+            )
+            name = owner.scalar()
+        if name is None:
             raise NotFoundError(f"không có API token / no API token {token_id}")
-        self.execute("DELETE FROM tokens WHERE rowid = ?", (token_id,))
-        return str(rows[0][0])
+        return str(name)
 
     def token_count(self, name: str) -> int:
-        return int(self.execute("SELECT count(*) FROM tokens WHERE user = ?", (name,))[0][0])
+        query = select(func.count()).select_from(api_tokens).where(api_tokens.c.user_name == name)
+        with self._read("count API tokens") as conn:
+            return int(conn.execute(query).scalar_one())
 
     def revoke_tokens(self, name: str) -> int:
-        count = self.token_count(name)
-        self.execute("DELETE FROM tokens WHERE user = ?", (name,))
-        return count
+        with self._write("revoke API tokens") as conn:
+            return int(conn.execute(delete(api_tokens).where(api_tokens.c.user_name == name)).rowcount)
 
     # ------------------------------------------------------------------ batch owners
     def claim_batch(self, batch: str, user: str, dossier: str | None) -> None:
         """Record who created ``batch`` (first uploader wins)."""
-        self.execute(
-            "INSERT OR IGNORE INTO batches(batch, created_by, dossier, created_at) VALUES (?, ?, ?, ?)",
-            (batch, user, dossier, _iso(_now())),
-        )
+        row = {"batch": batch, "created_by": user, "dossier": dossier, "created_at": _now()}
+        with self._write("record a batch owner") as conn:
+            insert_new(conn, batch_owners, ["batch"], row)
 
     def batch_owner(self, batch: str) -> str | None:
-        rows = self.execute("SELECT created_by FROM batches WHERE batch = ?", (batch,))
-        return rows[0][0] if rows else None
+        query = select(batch_owners.c.created_by).where(batch_owners.c.batch == batch)
+        with self._read("read a batch owner") as conn:
+            owner = conn.execute(query).scalar()
+        return str(owner) if owner is not None else None
 
     def batch_owners(self) -> dict[str, str]:
-        return {b: u for b, u in self.execute("SELECT batch, created_by FROM batches")}
+        with self._read("read batch owners") as conn:
+            return {b: u for b, u in conn.execute(select(batch_owners.c.batch, batch_owners.c.created_by))}
 
     def batch_dossier_codes(self) -> dict[str, str]:
         """The dossier code each batch was created with (batches without one are left out)."""
-        return {b: d for b, d in self.execute("SELECT batch, dossier FROM batches WHERE dossier IS NOT NULL")}
+        query = select(batch_owners.c.batch, batch_owners.c.dossier).where(batch_owners.c.dossier.is_not(None))
+        with self._read("read batch dossiers") as conn:
+            return {b: d for b, d in conn.execute(query)}
 
     def batch_dossiers(self, user: str) -> list[str]:
         """Dossier codes of the batches ``user`` created, sorted."""
-        rows = self.execute(
-            "SELECT DISTINCT dossier FROM batches WHERE created_by = ? AND dossier IS NOT NULL", (user,)
+        query = (
+            select(batch_owners.c.dossier)
+            .where(batch_owners.c.created_by == user, batch_owners.c.dossier.is_not(None))
+            .distinct()
         )
-        return sorted(d for (d,) in rows)
+        with self._read("read batch dossiers") as conn:
+            return sorted(str(d) for d in conn.execute(query).scalars())
+
+
+def _user(row: Any) -> User:
+    return User(row["name"], row["role"], bool(row["active"]), _iso(row["created_at"]))
+
+
+def _sign_out(conn: Connection, name: str) -> None:
+    conn.execute(delete(sessions).where(sessions.c.user_name == name))
+    conn.execute(delete(api_tokens).where(api_tokens.c.user_name == name))

@@ -1,4 +1,5 @@
-"""The audit log: who did what, to what, when (and from where), in the app database.
+"""The audit log: who did what, to what, when (and from where), in the relational store (table
+``audit_log`` of :mod:`workers.db`, reached through the :class:`~workers.appdb.AppDB` of the process).
 
 Recorded actions: ``login``, ``login_failed``, ``logout``, ``upload``, ``view`` (a document page or its
 record), ``download_original``, ``download_pdf``, ``correct``, ``confirm``, ``retry``, ``reprocess``,
@@ -14,7 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import func, insert, select
+
 from .appdb import AppDB
+from .db import audit_log, translate
 
 log = logging.getLogger(__name__)
 
@@ -58,18 +62,17 @@ def record(
     db: AppDB, user: str | None, action: str, target: str | None = None, ip: str | None = None, **detail: Any
 ) -> None:
     """Append one entry (UTC time). Never raises."""
+    row = {
+        "at": datetime.now(UTC),
+        "user_name": user,
+        "action": action,
+        "target": target,
+        "detail": json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+        "ip": ip,
+    }
     try:
-        db.execute(
-            "INSERT INTO audit(at, user, action, target, detail, ip) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                datetime.now(UTC).isoformat(timespec="milliseconds"),
-                user,
-                action,
-                target,
-                json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
-                ip,
-            ),
-        )
+        with translate("write the audit log"), db.engine.begin() as conn:
+            conn.execute(insert(audit_log).values(**row))
     except Exception:
         log.exception("audit write failed action=%s user=%s target=%s", action, user, target)
 
@@ -84,15 +87,25 @@ def entries(
     offset: int = 0,
 ) -> tuple[int, list[Entry]]:
     """(total, newest first) matching the filters."""
-    clauses, params = [], []
-    for column, value in (("user", user), ("action", action), ("target", target)):
-        if value:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    where = " AND ".join(clauses) or "1"
-    total = int(db.execute(f"SELECT count(*) FROM audit WHERE {where}", params)[0][0])
-    rows = db.execute(
-        f"SELECT id, at, user, action, target, detail, ip FROM audit WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    )
-    return total, [Entry(i, at, u, a, t, json.loads(d) if d else {}, ip) for i, at, u, a, t, d, ip in rows]
+    filters = [
+        column == value
+        for column, value in ((audit_log.c.user_name, user), (audit_log.c.action, action), (audit_log.c.target, target))
+        if value
+    ]
+    count = select(func.count()).select_from(audit_log).where(*filters)
+    page = select(audit_log).where(*filters).order_by(audit_log.c.id.desc()).limit(limit).offset(offset)
+    with translate("read the audit log"), db.engine.connect() as conn:
+        total = int(conn.execute(count).scalar_one())
+        rows = list(conn.execute(page).mappings())
+    return total, [
+        Entry(
+            r["id"],
+            r["at"].isoformat(timespec="milliseconds"),
+            r["user_name"],
+            r["action"],
+            r["target"],
+            json.loads(r["detail"]) if r["detail"] else {},
+            r["ip"],
+        )
+        for r in rows
+    ]

@@ -229,7 +229,7 @@ def _check_serve_safety(settings: Settings, host: str, allow_demo: bool) -> None
                 ipaddress.ip_network(part.strip(), strict=False)
     except ValueError as exc:
         raise ConfigError(f"SOHOA_TRUSTED_PROXIES: {exc}") from exc
-    with closing(AppDB(settings.app_db_path, settings.secret_key)) as db:
+    with closing(AppDB.open(settings)) as db:
         demo = demo_password_in_use(db)
     if not demo:
         return

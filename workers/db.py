@@ -22,11 +22,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
     Dialect,
     Engine,
+    ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -198,6 +201,65 @@ locks = Table(
 )
 
 
+# v3: the web app's users, sessions, API tokens, batch owners and audit log (workers.appdb, workers.audit);
+# before v3 they were in a SQLite file of their own (HOME/app.sqlite3).
+
+users = Table(
+    "users",
+    METADATA,
+    Column("name", String(40), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),  # bcrypt
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    METADATA,
+    Column("digest", String(64), primary_key=True),  # HMAC of the cookie's token, never the token
+    Column("user_name", String(40), ForeignKey("users.name"), nullable=False, index=True),
+    Column("csrf", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen", UTCDateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # what lists show and revoke takes
+    Column("digest", String(64), nullable=False, unique=True),  # HMAC of the token, never the token
+    Column("user_name", String(40), ForeignKey("users.name"), nullable=False, index=True),
+    Column("label", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used", UTCDateTime),
+    Column("expires_at", UTCDateTime),
+)
+
+batch_owners = Table(
+    "batch_owners",
+    METADATA,
+    Column("batch", Text, primary_key=True),
+    Column("created_by", Text, nullable=False, index=True),
+    Column("dossier", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # the order things happened in
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("user_name", Text),  # not a key: a failed sign-in records the name that was typed
+    Column("action", String(32), nullable=False),
+    Column("target", Text),
+    Column("detail", Text),  # JSON
+    Column("ip", Text),
+    Index("ix_audit_log_user_name_id", "user_name", "id"),
+    Index("ix_audit_log_action_id", "action", "id"),
+)
+
+
 def _v1(conn: Connection) -> None:
     for table in (dossiers, dossier_events, dossier_links):
         table.create(conn, checkfirst=True)
@@ -209,7 +271,12 @@ def _v2(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
+def _v3(conn: Connection) -> None:
+    for table in (users, sessions, api_tokens, batch_owners, audit_log):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
 """Migration N (1-based) brings the schema from version N-1 to N. Append; never edit a shipped one."""
 
 
@@ -311,6 +378,14 @@ def upsert(conn: Connection, table: Table, keys: Sequence[str], rows: list[dict[
     changed = {name: stmt.excluded[name] for name in rows[0] if name not in keys}
     final: Insert = stmt.on_conflict_do_update(index_elements=list(keys), set_=changed)
     conn.execute(final, rows)
+
+
+def insert_new(conn: Connection, table: Table, keys: Sequence[str], row: dict[str, Any]) -> bool:
+    """Insert ``row`` unless a row with its ``keys`` exists (then change nothing); True when inserted."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).values(**row).on_conflict_do_nothing(index_elements=list(keys))
+    # RETURNING, not rowcount: with RETURNING implied by the driver, rowcount says -1 either way
+    return conn.execute(stmt.returning(table.c[keys[0]])).first() is not None
 
 
 def exclusive(conn: Connection, name: str) -> None:

@@ -167,5 +167,6 @@ class Settings(BaseSettings):
 
     @property
     def app_db_path(self) -> Path:
-        """Users, sessions and audit log of the web app."""
+        """Where versions before the relational store kept the web app's users, sessions, tokens and audit
+        log; read once on upgrade (``workers.appdb_upgrade``)."""
         return self.home / "app.sqlite3"

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import World
+from tests.conftest import make_settings
 from workers.appdb import AppDB
 from workers.cli import main
 
@@ -89,8 +90,7 @@ def test_cli_user_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     listed = capsys.readouterr().out
     assert '"name": "demo", "role": "admin"' in listed and '"tokens": 1' in listed
     assert main(["user", "add", "ops1", "--role", "staff", "--password", "long-enough"]) == 2  # exists
-    secret = (tmp_path / "home" / "secret.key").read_text().strip()  # made by the first command
-    db = AppDB(tmp_path / "home" / "app.sqlite3", secret)
+    db = AppDB.open(make_settings(tmp_path / "home"))  # the same home: its secret key, made by the first command
     try:
         assert db.authenticate("demo", "sohoa-demo") is not None
         assert db.authenticate("ops1", generated.group(1)) is not None
@@ -99,8 +99,7 @@ def test_cli_user_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     finally:
         db.close()
     assert main(["user", "ensure-demo"]) == 0  # resets the documented demo password
-    secret = (tmp_path / "home" / "secret.key").read_text().strip()  # made by the first command
-    db = AppDB(tmp_path / "home" / "app.sqlite3", secret)
+    db = AppDB.open(make_settings(tmp_path / "home"))  # the same home: its secret key, made by the first command
     try:
         assert db.authenticate("demo", "sohoa-demo") is not None
     finally:

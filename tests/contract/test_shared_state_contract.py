@@ -5,15 +5,23 @@ writing at once lose nothing."""
 from __future__ import annotations
 
 import multiprocessing
+import re
 from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from workers import correction_log
+from workers import appdb as appdb_module
+from workers import audit, correction_log
+from workers.api.app import create_app
+from workers.api.deps import SESSION_COOKIE
+from workers.appdb import AppDB
 from workers.context import Context
 from workers.db import corrections, register_entries, register_link_history, register_links
-from workers.errors import PermanentError
+from workers.errors import NotFoundError, PermanentError
 from workers.register import (
     entry_id,
     import_register,
@@ -144,3 +152,84 @@ def test_two_processes_importing_and_linking_at_once_lose_nothing(db_settings: S
         history = correction_log.load(ctx.database(), _doc(0))["history"]
         assert sorted(h["by"] for h in history) == sorted(f"staff{i}" for i in [*range(1, 21), *range(61, 81)])
         assert _count(ctx, register_links) == 40
+
+
+# ------------------------------------------------------------------ users, sessions, tokens, audit
+
+
+@pytest.fixture
+def fast_bcrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(appdb_module, "BCRYPT_ROUNDS", 4)
+
+
+def test_users_sessions_tokens_and_the_audit_log(db_settings: Settings, fast_bcrypt: None) -> None:
+    with closing(AppDB.open(db_settings)) as db:
+        lan = db.add_user("Lan", "staff", "lan-password")
+        with pytest.raises(PermanentError) as exists:
+            db.add_user("lan", "admin", "other-password")
+        assert exists.value.code == "user_exists" and lan.name == "lan"
+        assert db.authenticate("lan", "lan-password") == db.get_user("lan")
+        assert db.authenticate("lan", "wrong-password") is None
+
+        cookie, csrf = db.new_session(lan)
+        assert db.session(cookie) == (lan, csrf)
+        token = db.new_token("lan", "script", days=1)
+        assert db.token_user(token) == lan
+        (listed,) = db.tokens("lan")
+        assert listed["label"] == "script" and not listed["expired"] and db.token_count("lan") == 1
+
+        second = db.new_token("lan")
+        assert db.revoke_token(db.tokens("lan")[0]["id"]) == "lan" and db.token_user(second) is None
+        with pytest.raises(NotFoundError):
+            db.revoke_token(10_000)
+        db.new_token("lan")
+        assert db.revoke_tokens("lan") == 2 and db.token_user(token) is None  # the first one and the new one
+        token = db.new_token("lan")
+        db.set_password("lan", "new-password")  # a reset signs the user out everywhere
+        assert db.session(cookie) is None and db.token_user(token) is None and db.tokens("lan") == []
+        db.set_active("lan", False)
+        assert db.authenticate("lan", "new-password") is None and db.get_user("lan") is None
+
+        db.claim_batch("lo-1", "lan", "HS-1")
+        db.claim_batch("lo-1", "minh", None)  # the first uploader keeps it
+        assert db.batch_owners() == {"lo-1": "lan"} and db.batch_dossiers("lan") == ["HS-1"]
+
+        audit.record(db, "lan", "login", None, "10.0.0.1")
+        audit.record(db, "lan", "view", "doc-1", "10.0.0.1", page=2)
+        audit.record(db, "minh", "view", "doc-2", None)
+        total, rows = audit.entries(db, user="lan")
+        assert total == 2 and [(e.action, e.target, e.detail) for e in rows] == [
+            ("view", "doc-1", {"page": 2}),
+            ("login", None, {}),
+        ]
+        assert audit.entries(db, action="view", limit=1)[0] == 2 and len(audit.entries(db, limit=1)[1]) == 1
+
+
+def _client_of(settings: Settings) -> TestClient:
+    return TestClient(create_app(settings))
+
+
+def test_two_app_instances_share_sessions(db_settings: Settings, fast_bcrypt: None, tmp_path: Path) -> None:
+    # Two API instances behind a proxy: each its own home (files), one database and one secret key.
+    first = db_settings.model_copy(update={"home": tmp_path / "api-1"})
+    second = db_settings.model_copy(update={"home": tmp_path / "api-2"})
+    with _client_of(first) as one, _client_of(second) as two:
+        one.app.state.appdb().add_user("lan", "staff", "lan-password")  # type: ignore[attr-defined]
+        page = one.get("/login")
+        form_token = re.search(r'name="login_token" value="([^"]+)"', page.text)
+        assert form_token, page.text
+        signed_in = one.post(
+            "/login",
+            data={"username": "lan", "password": "lan-password", "login_token": form_token.group(1)},
+            follow_redirects=False,
+        )
+        assert signed_in.status_code == 303, signed_in.text
+        cookie = signed_in.cookies[SESSION_COOKIE]
+
+        two.cookies.set(SESSION_COOKIE, cookie)
+        me = two.get("/api/v1/me")
+        assert me.status_code == 200 and me.json()["name"] == "lan"
+        assert audit.entries(two.app.state.appdb(), action="login")[0] == 1  # type: ignore[attr-defined]
+
+        two.app.state.appdb().end_session(cookie)  # type: ignore[attr-defined]  # signing out on one ...
+        assert one.get("/api/v1/me").status_code == 401  # ... is for both (``one`` kept the cookie it was given)

@@ -93,7 +93,7 @@ class Live:
         return {"Authorization": f"Bearer {self.tokens[name]}"} if name else {}
 
     def db(self) -> AppDB:
-        return AppDB(self.settings.app_db_path, self.settings.secret_key)
+        return AppDB.open(self.settings)
 
     def sign_in(self, client: httpx.Client, name: str, password: str | None = None) -> int:
         """Sign ``client`` in through the form; returns the status of the POST."""
@@ -112,7 +112,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     rounds, appdb_module.BCRYPT_ROUNDS = appdb_module.BCRYPT_ROUNDS, 4
     tokens: dict[str, str] = {}
     try:
-        db = AppDB(settings.app_db_path, settings.secret_key)
+        db = AppDB.open(settings)
         for name, role in USERS.items():
             db.add_user(name, role, f"{name}-password")
             tokens[name] = db.new_token(name)

@@ -9,9 +9,11 @@ from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from sqlalchemy import update
 
 from tests.conftest import ROOT
 from tests.security.conftest import Live, server_env
+from workers.db import api_tokens
 
 
 def _me(live: Live, token: str) -> httpx.Response:
@@ -53,8 +55,9 @@ def test_tokens_expire_and_are_revoked_one_by_one(live: Live) -> None:
     assert _me(live, default["token"]).status_code == 200  # the others still work
     assert httpx.delete(f"{live.url}/api/v1/tokens/{short['id']}", headers=admin).status_code == 404
 
-    with closing(live.db()) as db:  # the day passes
-        db.execute("UPDATE tokens SET expires_at = ? WHERE rowid = ?", ("2000-01-01T00:00:00+00:00", default["id"]))
+    with closing(live.db()) as db, db.engine.begin() as conn:  # the day passes
+        passed = update(api_tokens).where(api_tokens.c.id == default["id"])
+        conn.execute(passed.values(expires_at=datetime(2000, 1, 1, tzinfo=UTC)))
     expired = _me(live, default["token"])
     assert expired.status_code == 401 and expired.json()["code"] == "bad_token"
 

@@ -55,7 +55,7 @@ def test_backup_while_a_worker_runs_then_restore_into_a_fresh_home(settings: Set
             correct(ctx, ids[0], {"so_ky_hieu": "1/GP-SCT"}, by="staff1")
             import_register(ctx, REGISTER, "register.csv")
             unlink(ctx, ids[1], by="staff1")
-        db = AppDB(settings.app_db_path, settings.secret_key)
+        db = AppDB.open(settings)
         db.add_user("clerk", "staff", "clerk-password")
         audit.record(db, "clerk", "view", ids[0], "127.0.0.1")
         db.close()
@@ -67,7 +67,7 @@ def test_backup_while_a_worker_runs_then_restore_into_a_fresh_home(settings: Set
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-    assert manifest["objects"] >= len(ids) and set(manifest["databases"]) == {"index", "queue", "database", "app"}
+    assert manifest["objects"] >= len(ids) and set(manifest["databases"]) == {"index", "queue", "database"}
     assert len(before) >= 2
 
     fresh = Settings(home=tmp_path / "restored", lease_seconds=1.0)  # type: ignore[call-arg]
@@ -82,7 +82,7 @@ def test_backup_while_a_worker_runs_then_restore_into_a_fresh_home(settings: Set
         assert any(r["state"] != "indexed" for r in records.values()), "the backup was taken mid-run"
         assert records[ids[0]]["so_ky_hieu"] == "1/GP-SCT" and records[ids[0]].get("corrected")
         assert ids[1] in load_links(ctx)
-    db = AppDB(restored.app_db_path, restored.secret_key)
+    db = AppDB.open(restored)
     assert db.authenticate("clerk", "clerk-password") is not None
     total, entries = audit.entries(db, user="clerk")
     assert total == 1 and entries[0].target == ids[0]

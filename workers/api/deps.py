@@ -67,8 +67,9 @@ class Backends:
 
     def db(self) -> AppDB:
         with self._lock:
-            if self._db is None:
-                self._db = AppDB(self.settings.app_db_path, self.settings.secret_key)
+            if self._db is None:  # on the context's engine once it is open: one pool for both
+                engine = self._ctx.database() if self._ctx is not None else None
+                self._db = AppDB.open(self.settings, engine)
             return self._db
 
 

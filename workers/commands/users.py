@@ -1,4 +1,4 @@
-"""``sohoa user``: users of the web app and API tokens for scripts (in ``Settings.app_db_path``).
+"""``sohoa user``: users of the web app and API tokens for scripts (in the relational store, ``workers.db``).
 
 sohoa user add NAME --role operator|staff|admin [--password P]   (prompts on a terminal, else generates)
 sohoa user token NAME [--label L] [--days N]                      prints a new API token (Bearer), valid N days
@@ -26,7 +26,7 @@ from . import emit
 
 def _db(settings: Settings) -> closing[AppDB]:
     """The app database, closed when the ``with`` block ends."""
-    return closing(AppDB(settings.app_db_path, settings.secret_key))
+    return closing(AppDB.open(settings))
 
 
 def _ask_password() -> str | None:
