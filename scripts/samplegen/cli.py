@@ -36,11 +36,14 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def generate(out_dir: Path, seed: int, font: str = "auto", split: str = "samples") -> list[dict[str, Any]]:
+def generate(
+    out_dir: Path, seed: int, font: str = "auto", split: str = "samples", scale: int = 1, heavy: bool = False
+) -> list[dict[str, Any]]:
     """Write the whole set ``split`` for ``seed`` into ``out_dir``; returns the ground-truth records in file order.
 
-    Earlier ``doc_*`` files and the manifest are removed first; the manifest is written last, atomically, so a
-    reader that sees it sees a complete set.
+    ``scale`` and ``heavy`` widen a dev or held-out split (see :func:`samplegen.splits.plan_split`); the default
+    set ignores them. Earlier ``doc_*`` files and the manifest are removed first; the manifest is written last,
+    atomically, so a reader that sees it sees a complete set.
     """
     check_fonts(font)
     rl_config.useA85 = 0  # binary image streams: smaller and faster
@@ -51,7 +54,7 @@ def generate(out_dir: Path, seed: int, font: str = "auto", split: str = "samples
     manifest.unlink(missing_ok=True)  # absent until the set is complete
     for stale in [*files_dir.glob("doc_*"), *gt_dir.glob("doc_*")]:
         stale.unlink()
-    plans: list[FilePlan] = plan_files(seed) if split == "samples" else plan_split(split, seed)
+    plans: list[FilePlan] = plan_files(seed) if split == "samples" else plan_split(split, seed, scale, heavy)
     check_coverage([ln.text for plan in plans for pg in compose(plan.spec) for ln in pg.lines])
     gts: list[dict[str, Any]] = []
     man_rows: list[list[Any]] = []
@@ -101,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         default="samples",
         help="samples: the default set; dev / heldout: the widened sets (layouts, issuers, types, scans)",
     )
+    ap.add_argument("--scale", type=int, default=1, help="dev/heldout: documents per recipe times N (default 1)")
+    ap.add_argument("--heavy", action="store_true", help="dev/heldout: draw most scans from L2 to L3_severe")
     ap.add_argument(
         "--font",
         choices=["auto", *FAMILIES],
@@ -110,7 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     t0 = time.monotonic()
     seed = args.seed if args.seed is not None else SPLIT_SEEDS.get(args.split, DEFAULT_SEED)
-    gts = generate(args.out_dir, seed, args.font, args.split)
+    if args.split == "samples" and (args.scale != 1 or args.heavy):
+        ap.error("--scale and --heavy widen the dev and heldout splits only")
+    if args.scale < 1:
+        ap.error("--scale must be 1 or more")
+    gts = generate(args.out_dir, seed, args.font, args.split, args.scale, args.heavy)
     pages = sum(g["pages"] for g in gts)
     print(f"make_samples: {len(gts)} files, {pages} pages -> {args.out_dir} ({time.monotonic() - t0:.1f} s)")
     return 0

@@ -193,6 +193,17 @@ LEVEL_MIX: dict[str, tuple[float, tuple[tuple[str, str], ...], tuple[int, ...]]]
 }
 
 
+# ``heavy`` sets: most documents at the levels where OCR damages the header, the number and the dates
+HEAVY_SHARES = {
+    "L0_clean": 0.04,
+    "L1_light": 0.08,
+    "L2_medium": 0.23,
+    "L3_heavy": 0.3,
+    "L3_severe": 0.3,
+    "digital": 0.05,
+}
+
+
 def _pick(rng: np.random.Generator, seq: tuple[str, ...] | list[str]) -> str:
     return seq[int(rng.integers(len(seq)))]
 
@@ -209,12 +220,14 @@ def _number(template: str, rng: np.random.Generator, issued: dt.date, places: Pl
     return template.format(n=f"{n:02d}", year=issued.year, abbr=_pick(rng, places.abbreviations))
 
 
-def _docs(split: str, rng: np.random.Generator, nm: Names) -> list[tuple[str, Doc]]:
+def _docs(split: str, rng: np.random.Generator, nm: Names, scale: int = 1) -> list[tuple[str, Doc]]:
     places = PLACES[split]
     companies = list(GIVEN_COMPANIES)
     docs: list[tuple[str, Doc]] = []
     for recipe in RECIPES:
-        for k in range(recipe.count):
+        for k in range(recipe.count * scale):
+            if not companies:  # a larger set gives the companies out again
+                companies = list(GIVEN_COMPANIES)
             issued = _issued(rng)
             issuer, template = (None, recipe.number)
             if recipe.issuers:
@@ -242,9 +255,10 @@ def _docs(split: str, rng: np.random.Generator, nm: Names) -> list[tuple[str, Do
     return docs
 
 
-def _filing(label: str, pages: int, rng: np.random.Generator, duplicate: bool = False) -> Filing:
+def _filing(label: str, pages: int, rng: np.random.Generator, duplicate: bool = False, heavy: bool = False) -> Filing:
     levels = list(LEVEL_MIX)
-    level = levels[int(rng.choice(len(levels), p=[LEVEL_MIX[lv][0] for lv in levels]))]
+    shares = [HEAVY_SHARES[lv] if heavy else LEVEL_MIX[lv][0] for lv in levels]
+    level = levels[int(rng.choice(len(levels), p=shares))]
     _share, formats, dpis = LEVEL_MIX[level]
     fmt, mode = formats[int(rng.integers(len(formats)))]
     dpi = dpis[int(rng.integers(len(dpis)))]
@@ -256,23 +270,29 @@ def _filing(label: str, pages: int, rng: np.random.Generator, duplicate: bool = 
     return Filing(label, fmt, level, mode, pages, dpi, rotations=rotations, duplicate=duplicate)
 
 
-def plan_split(split: str, seed: int) -> list[FilePlan]:
-    """The files of ``split`` for ``seed`` in file order; needs the font family chosen (fonts.check_fonts)."""
+def plan_split(split: str, seed: int, scale: int = 1, heavy: bool = False) -> list[FilePlan]:
+    """The files of ``split`` for ``seed`` in file order; needs the font family chosen (fonts.check_fonts).
+
+    ``scale``: documents per recipe multiplied (a larger set of the same kind); ``heavy``: scan levels drawn
+    mostly from L2 to L3_severe (:data:`HEAVY_SHARES`). The defaults give the split's standard set.
+    """
     if split not in PLACES:
         raise ValueError(f"unknown split {split!r}; known: {sorted(PLACES)}")
+    if scale < 1:
+        raise ValueError(f"scale must be 1 or more, got {scale}")
     rng = np.random.default_rng([seed, 11])
     nm = Names(np.random.default_rng([seed, 12]))
     plans: list[FilePlan] = []
-    for label, doc in _docs(split, rng, nm):
+    for label, doc in _docs(split, rng, nm, scale):
         spec = build(doc, nm)
-        plans.append(FilePlan(spec, _filing(label, len(compose(spec)), rng)))
+        plans.append(FilePlan(spec, _filing(label, len(compose(spec)), rng, heavy=heavy)))
     order = rng.permutation(len(plans))
     plans = [plans[int(i)] for i in order]
     # second scans of two results, at another level than the first
     results = [p for p in plans if p.spec.tthc and p.spec.tthc["in_register"]]
     for first in results[:2]:
-        again = _filing(first.filing.doc, first.filing.pages, rng, duplicate=True)
+        again = _filing(first.filing.doc, first.filing.pages, rng, duplicate=True, heavy=heavy)
         while again.level in (first.filing.level, "digital"):
-            again = _filing(first.filing.doc, first.filing.pages, rng, duplicate=True)
+            again = _filing(first.filing.doc, first.filing.pages, rng, duplicate=True, heavy=heavy)
         plans.append(FilePlan(first.spec, again))
     return plans
