@@ -71,8 +71,19 @@ def test_default_values_refuse_to_render_without_s3_credentials(helm: Helm) -> N
     assert "s3.accessKey is required" in _fails(helm, {}, test_values=False)
 
 
+def test_default_values_refuse_to_render_without_a_shared_database(helm: Helm) -> None:
+    assert "database.url is required" in _fails(helm, {"s3.accessKey": "a", "s3.secretKey": "b"}, test_values=False)
+
+
 def test_default_values_render_with_only_the_credentials(render: Render) -> None:
-    manifests = render({"s3.accessKey": "a", "s3.secretKey": "b"}, test_values=False)
+    manifests = render(
+        {"s3.accessKey": "a", "s3.secretKey": "b", "database.url": "postgresql://u:p@db:5432/sohoa"},
+        test_values=False,
+    )
+    # state is in the database: two API pods by default, rolling updates, no volume to share
+    api = only(manifests, "Deployment", "-api")["spec"]
+    assert api["replicas"] == 2 and api.get("strategy", {}).get("type") != "Recreate"
+    assert "emptyDir" in next(v for v in api["template"]["spec"]["volumes"] if v["name"] == "home")
     config = _configmap(manifests)
     assert config["SOHOA_TOPIC_PARTITIONS"] == "8"
     assert only(manifests, "ScaledObject", "-worker")["spec"]["maxReplicaCount"] == 8
@@ -219,6 +230,7 @@ def test_no_credential_in_any_configmap(manifests: list[Manifest]) -> None:
 def test_the_secret_holds_the_store_url_and_the_key(manifests: list[Manifest]) -> None:
     secret = only(manifests, "Secret")["stringData"]
     assert secret["SOHOA_SECRET_KEY"] == "a-test-key-that-is-long-enough"
+    assert secret["SOHOA_DATABASE"] == "postgresql://sohoa:test-password@postgres.db:5432/sohoa"
     store = urlparse(secret["SOHOA_STORE"])
     # reserved characters of the key survive the trip through the URL (the S3 adapter unquotes them)
     assert (store.scheme, store.hostname, store.port, store.path) == ("s3", "minio.storage", 9000, "/sohoa-test")
@@ -335,5 +347,5 @@ def test_the_api_keeps_its_home_on_a_volume(manifests: list[Manifest], helm: Hel
     claim = next(v for v in api["template"]["spec"]["volumes"] if v["name"] == "home")["persistentVolumeClaim"]
     assert claim["claimName"] == only(manifests, "PersistentVolumeClaim")["metadata"]["name"]
     assert api["strategy"]["type"] == "Recreate"
-    # SQLite on a ReadWriteOnce volume has one writer: a second API replica is refused
-    assert "shared database" in _fails(helm, {"api.replicas": 2})
+    # a ReadWriteOnce volume serves one pod: a second API replica on it is refused
+    assert "disable api.persistence" in _fails(helm, {"api.replicas": 2})
