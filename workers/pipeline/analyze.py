@@ -17,8 +17,11 @@ from typing import Protocol
 
 from workers.pipeline import extract as ex
 from workers.pipeline.classify import Classification, classify, parse_layout
+from workers.pipeline.issuer import extract_co_quan_ban_hanh
+from workers.pipeline.sokyhieu import extract_so_ky_hieu
 from workers.pipeline.taxonomy import Taxonomy, load_taxonomy
 from workers.pipeline.types import Analysis
+from workers.pipeline.validity import extract_hieu_luc_den
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +87,7 @@ def analyze(text: str, taxonomy: Taxonomy | None = None, model: Learned | None =
         kind, type_source, field_source = blend(kind, text, model)
     issued = ex.extract_ngay_ban_hanh(layout)
     nguoi_ky, chuc_vu = ex.extract_signer(layout, tax)
-    issuer = ex.extract_co_quan_ban_hanh(layout, tax)
+    issuer = extract_co_quan_ban_hanh(layout, tax)
     chu_the = ex.extract_chu_the(layout, tax, kind.doc_type, issuer)
     result = Analysis(
         doc_type=kind.doc_type,
@@ -92,13 +95,13 @@ def analyze(text: str, taxonomy: Taxonomy | None = None, model: Learned | None =
         doc_subtype=kind.doc_subtype,
         field=kind.field,
         field_confidence=kind.field_confidence,
-        so_ky_hieu=ex.extract_so_ky_hieu(layout, tax),
+        so_ky_hieu=extract_so_ky_hieu(layout, tax, kind.doc_type),
         ngay_ban_hanh=issued,
         co_quan_ban_hanh=issuer or (chu_the if kind.doc_type == "don_de_nghi" else None),
         nguoi_ky=nguoi_ky,
         chuc_vu_nguoi_ky=chuc_vu,
         trich_yeu=ex.extract_trich_yeu(layout, tax, kind.doc_type),
-        hieu_luc_den=ex.extract_hieu_luc_den(layout, issued),
+        hieu_luc_den=extract_hieu_luc_den(layout.full_text, layout.full_fold, issued),
         chu_the=chu_the,
         ma_ho_so=ex.extract_ma_ho_so(layout),
         doc_type_source=type_source,

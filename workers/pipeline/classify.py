@@ -18,8 +18,9 @@ from workers.pipeline.taxonomy import DocType, Taxonomy
 from workers.pipeline.vndate import find_dates, fold_aligned
 from workers.textnorm import nfc, squash
 
+# "Độậc lập": a speck read as a second vowel in "Độc"
 _MOTTO = re.compile(
-    r"(?<![a-z])(?:c\s?[o0]\s?n\s?g\s*h\s?[o0]\s?a|x\s?a\s*h\s?[o0]\s?i\s*ch|d\s?[o0]\s?c\s*[l1i|]\s?[a4]\s?p\b"
+    r"(?<![a-z])(?:c\s?[o0]\s?n\s?g\s*h\s?[o0]\s?a|x\s?a\s*h\s?[o0]\s?i\s*ch|d\s?[o0][a-z]?\s?c\s*[l1i|]\s?[a4]\s?p\b"
     r"|t\s?u\s*d\s?o\s*-|h\s?a\s?n\s?h\s*ph)"
 )
 # What is left of the Quốc hiệu when OCR garbled "CỘNG HÒA" ("Gộng Hòa", "Cộng:hòa", "KHẨU2ÔNG HÒA"): "xã hội
@@ -37,9 +38,21 @@ _MOTTO_CORES = (
         re.compile(r"(?<![a-z])(?:[a-z]\s?[a-z0]\s?c\s*[l1i|]\s?[a-z4]\s?p)?\W{0,3}\s*$"),
     ),
 )
-_SO_LABEL = re.compile(r"(?:^|[^a-z])s\s?[o06]\s*(?:cap\s*)?[:;]\s*")
-_SO_BARE = re.compile(r"(?<![a-z])s\s?[o06]\s+(?=[0-9oil|]{1,6}\s?/)")
-_VV = re.compile(r"^[^a-z]{0,3}v\s?[/|l1i]\s?[vy]")
+# "Sã:", "§ố:", "8õ:", "S:" are "Số:" misread; only with the colon, so that words starting "sa" do not count;
+# "Số.123" with a dot for the colon
+_SO_LABEL = re.compile(
+    r"(?:^|[^a-z])(?:(?:s\s?[o06]\s*(?:cap\s*)?|[s§]\s?[ad]?|§\s?[o06]|8\s?[o0])\s*[:;][:;.,']*|s\s?[o06]\s*\.(?=\s?\d))\s*"
+)
+# "Số 16/GP-SCT", "Số58GP-SCT": the colon lost, the number glued on (checked for a capital S in so_label)
+_SO_BARE = re.compile(r"(?<![a-z])s\s?[o06]\s*(?=[0-9oil|]{1,6}\s?(?:/|[a-z]{2,}\s?-))")
+# "10/TTr-SCT" alone at the start of a header line: OCR lost the "Số:" label (a speck, a fold of the page)
+_SO_UNLABELLED = re.compile(r"^[^a-z0-9]{0,4}(?=[0-9oil]{1,5}\s?/\s?(?:[0-9]{4}\s?/\s?)?[a-z]{1,7}\s?-\s?[a-z]{2})")
+# "V/v", and OCR's "V/y", "Vlv", "V#", "VíN", "Vý/ý", "V/ " (the second v lost); "Ví ", "VÝ " (the slash read as
+# an accent)
+_VV = re.compile(r"^[^a-z]{0,3}v\s?[yv]?(?:[/|l1i#]\s?[vy]|[i#]\s?n(?![a-z])|[/#]\s)")
+_VV_ACCENT = re.compile(r"^\W{0,3}V[íÍýÝ]\s(?![dđ][uụ]\b)")
+# Characters OCR puts for others: fraction and division slashes, the Icelandic eth for Đ; stray accents alone
+_LOOKALIKES = str.maketrans({"⁄": "/", "∕": "/", "Ð": "Đ", "ð": "đ", "ˆ": " ", "˜": " ", "´": " ", "¨": " "})
 _BODY_START = re.compile(
     r"^[^a-z]{0,3}(?:can\s*cu|kinh\s*gui|thuc\s*hien|hom\s*nay|xet\s|theo\s*de\s*nghi|ma\s*ho\s*so|ten\s|dieu\s*\d"
     r"|[ivx]+\s?[.,]\s|\d+\s?[.)]\s)"
@@ -121,6 +134,27 @@ def so_label(line: Line) -> re.Match[str] | None:
     return m if m and re.search(r"\d", line.text[m.end() : m.end() + 6]) else None
 
 
+def unlabelled_number(line: Line) -> re.Match[str] | None:
+    """A "10/TTr-SCT" at the start of ``line`` without its "Số:" label (only meaningful in the header)."""
+    return _SO_UNLABELLED.match(line.fold)
+
+
+def number_start(line: Line) -> int | None:
+    """Where the số ký hiệu starts on the number line: after the "Số:" label, or where the label was lost."""
+    m = so_label(line) or unlabelled_number(line)
+    return m.end() if m else None
+
+
+def vv_end(text: str) -> int | None:
+    """The end of the "V/v" mark (OCR-garbled or not) that starts ``text``, else None."""
+    m = _VV.match(letters_fold(text)) or _VV_ACCENT.match(text)
+    return m.end() if m else None
+
+
+def _is_vv(line: Line) -> bool:
+    return bool(_VV.match(line.fold) or _VV_ACCENT.match(line.text))
+
+
 # ------------------------------------------------------------------------------------ layout -------
 def letters_fold(text: str) -> str:
     """:func:`fold_aligned`, then digits OCR'd inside words read as letters ("1ập" -> "lap", "Đ0ÀN" -> "doan")."""
@@ -131,7 +165,7 @@ def letters_fold(text: str) -> str:
 
 def _lines(text: str) -> list[Line]:
     out = []
-    for page, page_text in enumerate(nfc(text).split("\f")):
+    for page, page_text in enumerate(nfc(text).translate(_LOOKALIKES).split("\f")):
         for raw in page_text.splitlines():
             clean = re.sub(r"^\|\s+|\s+\|$", "", squash(raw).strip(" _~`¬'\""))
             if any(c.isalnum() for c in clean) and not re.fullmatch(r"[-–\s]*\d{1,3}[-–\s]*", clean):
@@ -171,6 +205,14 @@ def place_date_start(text: str) -> int | None:
     return None
 
 
+def _drop_specks(left: str) -> str:
+    """Drop specks read as short lower-case words after an issuer line ("CỤC HÓA CHẤT Ta" -> "CỤC HÓA CHẤT")."""
+    words = left.split()
+    while len(words) > 1 and len(words[-1]) <= 3 and any(c.islower() for c in words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
 def _find_header(layout: Layout, is_title: Callable[[str], bool]) -> None:
     """Issuer lines: left of the motto (row order), or all lines above it (column/block order).
 
@@ -183,11 +225,17 @@ def _find_header(layout: Layout, is_title: Callable[[str], bool]) -> None:
         place = place_date_start(line.text) if dated and cut is None else None
         if place is not None and is_upper(line.text[:place]) and strip_junk(line.text[:place]):
             cut, dated = place, False  # "PHẨM HỒNG PHÁT Cao Bằng, ngày ...": the issuer's last line
-        if so_label(line) or _VV.match(line.fold) or dated or (cut is None and is_title(line.fold)):
+        if so_label(line) or unlabelled_number(line) or _is_vv(line) or dated:
+            break
+        if cut is None and is_title(line.fold):
             break
         left = re.sub(r"['`\"‘’“”^~|_]", " ", line.text[:cut] if cut is not None else line.text)
         left = strip_junk(squash(re.sub(r"(?<=[A-ZĐ])0|0(?=[A-ZĐ])", "O", left)))
         left = re.sub(r"(?<=[^\W\d_])\d+$", "", left)  # "KHẨU2": the motto's first letter read as a digit
+        speck = not re.search(r"[^\W\d_]{2}", left) or (len(left) <= 8 and not is_upper(left))
+        if left and cut is None and not layout.header and speck:
+            continue  # a speck, a stamped number, a smudge read as "nem", a form's "Mẫu số 01" above the header
+        left = _drop_specks(left)
         if (cut is None and motto_seen and not motto_prev) or (left and not is_upper(left)):
             break
         if left:
@@ -202,9 +250,9 @@ def _find_title(layout: Layout, is_title: Callable[[str], bool]) -> None:
     candidates: list[int] = []
     for i in range(layout.body_start, min(len(layout.lines), layout.body_start + 7)):
         line = layout.lines[i]
-        if so_label(line):
+        if so_label(line) or (layout.so_line is None and not candidates and unlabelled_number(line)):
             layout.so_line = i
-        elif _VV.match(line.fold) and not candidates:
+        elif (_is_vv(line) or _unmarked_vv(layout, i)) and not candidates:
             layout.vv, layout.subject = True, _subject_from(layout, i)
             return
         elif _BODY_START.match(line.fold):
@@ -215,6 +263,18 @@ def _find_title(layout: Layout, is_title: Callable[[str], bool]) -> None:
     if chosen:
         layout.title = [chosen[0], *_title_rest(layout, chosen[0])]
         layout.subject = _subject_from(layout, layout.title[-1] + 1)
+
+
+def _unmarked_vv(layout: Layout, i: int) -> bool:
+    """Line ``i`` is the subject of a letter whose "V/v" OCR lost or garbled beyond reading ("báo cáo tình hình",
+    "- Xi xác nhận"): right under the number, in running text, not a typed document's "Về việc", and "Kính gửi"
+    follows within four lines."""
+    line = layout.lines[i]
+    if layout.so_line != i - 1 or is_upper(line.text) or _BODY_START.match(line.fold) or find_dates(line.text):
+        return False
+    if re.match(r"^\W*ve\s*viec", line.fold):
+        return False
+    return any(re.match(r"^\W{0,3}kinh\s*gui", ln.fold) for ln in layout.lines[i + 1 : i + 5])
 
 
 def _title_rest(layout: Layout, first: int) -> list[int]:

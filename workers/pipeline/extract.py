@@ -3,139 +3,28 @@
 Each ``extract_*`` function reads one field and returns None rather than guess. They work on clean text
 and on raw OCR output: diacritics lost, O/0 and l/1 swapped, broken spacing, seal and signature noise
 in the signature block. Dates are ISO ``YYYY-MM-DD``. Pure functions, no I/O.
+
+The số ký hiệu is read in :mod:`workers.pipeline.sokyhieu`, the issuing body in :mod:`workers.pipeline.issuer`,
+the validity end in :mod:`workers.pipeline.validity`; names and their spellings in :mod:`workers.pipeline.naming`.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from datetime import date
 
-from workers.pipeline.classify import (
-    Layout,
-    Line,
-    edit_distance,
-    is_upper,
-    letters_fold,
-    loose,
-    place_date_start,
-    so_label,
-    strip_junk,
-)
+from workers.pipeline.classify import Layout, Line, is_upper, strip_junk, vv_end
+from workers.pipeline.naming import cut_name, entity_start, sentence_case
+from workers.pipeline.sokyhieu import DIGITS as _DIGITS
+from workers.pipeline.sokyhieu import extract_so_ky_hieu as extract_so_ky_hieu  # re-exported
+from workers.pipeline.sokyhieu import read_so_ky_hieu as read_so_ky_hieu  # re-exported
 from workers.pipeline.taxonomy import Taxonomy
-from workers.pipeline.vndate import DateMatch, add_months, add_years, find_dates, to_int
+from workers.pipeline.vndate import DateMatch, find_dates
 from workers.textnorm import fold, squash
 
-_SKH = re.compile(r"(?P<num>[0-9OoIl|]{1,6})/(?:(?P<year>[0-9OoIl|]{4})/)?(?P<sym>[^\W_]+(?:-[^\W_]+)*)")
-_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "i": "1"})
-_VALID_TO = re.compile(
-    r"(?:co\s*(?:hieu\s*luc|gia\s*tri)|thoi\s*han(?:\s*hieu\s*luc|\s*su\s*dung)?\s*:)[^.;]{0,60}?(?:den|toi)\s*(?:het\s*)?ngay"
-)
-_VALID_FOR = re.compile(
-    r"(?:thoi\s*han|hieu\s*luc|gia\s*tri)[^.;]{0,30}?\s(?P<n>[0-9oil]{1,2})\s*(?P<u>nam|thang)\s*"
-    r"(?:ke\s*)?tu\s*ngay\s*(?:ky|cap|ban\s*hanh)"
-)
 _MHS = re.compile(
     r"(?P<agency>[0-9A-Za-z|]{2,4}(?:\s?\.\s?[0-9A-Za-z|]{2,4}){2,4})\s?[-–]\s?(?P<day>[0-9OoIl|]{6})\s?[-–]\s?"
     r"(?P<seq>[0-9OoIl|]{3,5})(?![0-9])"
 )
-
-
-# ------------------------------------------------------------------------------------ số ký hiệu ----
-_LOOKALIKE = str.maketrans({"8": "B", "0": "O", "5": "S", "6": "G", "1": "I"})
-
-
-# Letters OCR confuses in the capitals of a symbol: C read as G or Œ (seal ink, blur), Đ as D, B as 8 ...
-_CONFUSABLE = {frozenset(p) for p in ("CG", "CŒ", "CE", "CO", "DĐ", "B8", "S5", "O0", "IL", "I1", "L1")}
-
-
-def _one_confusion(seg: str, known: str) -> bool:
-    """``seg`` is ``known`` with one letter confused, or with one letter doubled ("TTTr" for "TTr")."""
-    a, b = seg.upper(), known.upper()
-    if len(a) == len(b):
-        diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-        return len(diff) == 1 and frozenset(diff[0]) in _CONFUSABLE
-    if len(a) == len(b) + 1 and len(b) >= 2:
-        # one letter read twice ("TTTr"), or one speck read as a letter in a longer symbol ("GOCN", "QLUTM")
-        return any(a[:i] + a[i + 1 :] == b and (a[i] == a[i - 1] or len(b) >= 3) for i in range(1, len(a)))
-    return False
-
-
-def _known_symbol(seg: str, symbols: tuple[str, ...], lookalike: bool) -> str | None:
-    """The vocabulary spelling of a symbol OCR'd as ``seg`` ("QD" -> "QĐ", "8C" -> "BC", "GGNXD" -> "GCNXD")."""
-    for cand in (seg, seg.translate(_LOOKALIKE)) if lookalike else (seg,):
-        hits = {s for s in symbols if fold(s) == fold(cand)}
-        if len(hits) == 1:
-            return hits.pop()
-    if lookalike and len(seg) >= 2 and not any(fold(s) == fold(seg) for s in symbols):
-        near = {s for s in symbols if _one_confusion(seg, s)}
-        if len(near) == 1:
-            return near.pop()
-    return None
-
-
-def _unglue(sym: str, symbols: tuple[str, ...]) -> str:
-    """Repair "BCSCT" -> "BC-SCT" when OCR lost the hyphen after a known type symbol."""
-    if "-" in sym:
-        return sym
-    fits = [s for s in symbols if fold(sym).startswith(fold(s)) and len(sym) - len(s) >= 2]
-    best = max(fits, key=len, default=None)
-    return f"{sym[: len(best)]}-{sym[len(best) :]}" if best else sym
-
-
-def _symbol_part(
-    seg: str, symbols: tuple[str, ...], first: bool, units: tuple[str, ...] = ()
-) -> tuple[str | None, bool]:
-    """One "-"-separated part of the symbol, repaired; and whether the symbol ends here."""
-    known = _known_symbol(seg, symbols, lookalike=first) or _known_symbol(seg, units, lookalike=True)
-    if known:
-        return known, False
-    if sum(c.isupper() for c in seg) < max(1, len(seg) - 1) and not seg.isdigit():
-        glued = re.match(r"([A-ZĐ0-9]{2,})[A-ZĐ][^\W\d_A-ZĐ]+$", seg)  # "SCTLạng": the place name glued on
-        return (glued.group(1) if glued else None), True
-    if sum(c.isalpha() for c in seg) >= 2:
-        seg = re.sub(r"(?<=[A-ZĐ])0|0(?=[A-ZĐ])", "O", seg)
-    return ("QĐ" if seg.upper() == "QD" else seg), False
-
-
-def read_so_ky_hieu(raw: str, symbols: tuple[str, ...] = (), units: tuple[str, ...] = ()) -> str | None:
-    """Normalize the text after "Số:" ("16 / GP - SCT", "l429/QD-UBND") to ``16/GP-SCT``.
-
-    ``symbols`` are the known type symbols (QĐ, TB ...), ``units`` the known symbols of issuing bodies and
-    units (SCT, QLTM ...); a part one confused letter away from exactly one of them is read as that one.
-    """
-    text = re.sub(r"\s*([/\-–—])\s*", lambda m: "/" if m.group(1) == "/" else "-", raw.strip())
-    text = re.sub(r"^([0-9OoIl|]+)\s(?=[0-9OoIl|]+/)", r"\1", text)
-    # OCR lost the slash: "19GCNXD-SCT" is "19/GCNXD-SCT" (a symbol always starts with a capital)
-    text = re.sub(r"^([0-9]{1,5})(?=[A-ZĐ]{2,}[A-ZĐ0-9]*-)", r"\1/", text)
-    m = _SKH.match(text)
-    if not m:
-        return None
-    num = m.group("num").translate(_DIGITS)
-    year = (m.group("year") or "").translate(_DIGITS)
-    if not num.isdigit() or (year and not year.isdigit()):
-        return None
-    parts: list[str] = []
-    for i, seg in enumerate(_unglue(m.group("sym"), symbols).split("-")):
-        fixed, last = _symbol_part(seg, symbols, i == 0, units)
-        parts += [fixed] if fixed else []
-        if last:
-            break
-    return "/".join([num, *([year] if year else []), "-".join(parts)]) if parts else None
-
-
-def extract_so_ky_hieu(layout: Layout, taxonomy: Taxonomy) -> str | None:
-    """Number and symbol as printed after "Số:" (or "Số cấp:" on certificates)."""
-    order = [layout.so_line] if layout.so_line is not None else []
-    order += [i for i, ln in enumerate(layout.lines) if re.match(r"^\W{0,3}so\s?cap\s*[:;]", ln.fold)]
-    order += [i for i, ln in enumerate(layout.lines) if re.match(r"^\W{0,3}s\s?[o06]\s*[:;]", ln.fold)]
-    for i in order:
-        line = layout.lines[i]
-        m = so_label(line)
-        value = read_so_ky_hieu(line.text[m.end() :], taxonomy.symbols, taxonomy.issuers.unit_symbols) if m else None
-        if value:
-            return value
-    return None
 
 
 # ------------------------------------------------------------------------------------ dates --------
@@ -174,21 +63,6 @@ def extract_ngay_ban_hanh(layout: Layout) -> str | None:
     return dates[0].iso if dates else None
 
 
-def extract_hieu_luc_den(layout: Layout, issued: str | None) -> str | None:
-    """Validity end: "có hiệu lực đến ngày ..." or "có thời hạn N năm kể từ ngày ký" (+N years)."""
-    text, folded = layout.full_text, layout.full_fold
-    for hit in _VALID_TO.finditer(folded):
-        dates = find_dates(text[hit.end() - 4 : hit.end() + 60])  # from "ngày"
-        if dates and dates[0].start <= 8:
-            return dates[0].iso
-    m = _VALID_FOR.search(folded.replace("\n", " "))
-    count = to_int(m.group("n")) if m else None
-    if not (m and count and issued):
-        return None
-    base = date.fromisoformat(issued)
-    return (add_years(base, count) if m.group("u") == "nam" else add_months(base, count)).isoformat()
-
-
 # ------------------------------------------------------------------------------------ mã hồ sơ -----
 def _code_segment(seg: str) -> str:
     fixed = seg.translate(_DIGITS)
@@ -217,175 +91,10 @@ def extract_ma_ho_so(layout: Layout) -> str | None:
     return next((v for ln in lines if (v := read_ma_ho_so(ln.text))), None)
 
 
-# ------------------------------------------------------------------------------------ casing -------
-def sentence_case(text: str, keep_upper: frozenset[str] = frozenset()) -> str:
-    """Title to sentence case: "GIẤY PHÉP BÁN LẺ LPG CHAI" -> "Giấy phép bán lẻ LPG chai" (``keep_upper`` kept)."""
-    words = [w if w.strip(",.;:()") in keep_upper else w.lower() for w in text.split()]
-    out = " ".join(words)
-    return out[:1].upper() + out[1:]
-
-
-def body_spelling(layout: Layout, phrase: str, start: int = 0) -> str | None:
-    """How ``phrase`` is written in the body (not all caps), matched without diacritics or spaces."""
-    needle = re.sub(r"\W", "", fold(phrase))
-    if not needle:
-        return None
-    pattern = r"\s?".join(map(re.escape, needle))
-    text = " ".join(ln.text for ln in layout.lines[start:])
-    folded = letters_fold(text)
-    found = Counter(text[m.start() : m.end()] for m in re.finditer(rf"(?<![a-z]){pattern}(?![a-z])", folded))
-    good = [(n, s) for s, n in found.items() if not is_upper(s)]
-    return max(good)[1] if good else None
-
-
-def close_name(text: str, names: tuple[str, ...]) -> str | None:
-    """The canonical spelling in ``names`` that ``text`` is (diacritics-insensitive, OCR-tolerant)."""
-    key = re.sub(r"\W", "", fold(text))
-    for name in names:
-        target = re.sub(r"\W", "", fold(name))
-        close = len(target) >= 8 and key[:2] == target[:2] and edit_distance(key, target) <= len(target) // 10
-        if key == target or close:
-            return name
-    return None
-
-
-def title_words(text: str) -> str:
-    return " ".join(w[:1].upper() + w[1:].lower() for w in text.split())
-
-
-def entity_start(text: str, taxonomy: Taxonomy, last: bool = False) -> int | None:
-    """Where a business name ("Công ty ...", "Hộ kinh doanh ...") starts in ``text``."""
-    folded = letters_fold(text)
-    starts = [
-        m.start()
-        for p in taxonomy.issuers.entity_prefixes
-        for m in re.finditer(rf"(?<![a-z]){loose(fold(p))}(?![a-z])", folded)
-        if text[m.start()].isupper()  # "Công ty X" names a business, "các công ty" does not
-    ]
-    if not starts:
-        return None
-    return max(starts) if last else min(starts)
-
-
-# ------------------------------------------------------------------------------------ issuer -------
-def _expand(text: str, taxonomy: Taxonomy) -> str:
-    abbrev = taxonomy.issuers.abbreviations
-    return " ".join(abbrev.get(fold(w), abbrev.get(fold(w).strip(".,"), w)) for w in text.split())
-
-
-def _starts_unit(text: str, taxonomy: Taxonomy) -> bool:
-    folded = letters_fold(text)
-    words = taxonomy.issuers.unit_words + taxonomy.issuers.entity_prefixes
-    if any(re.match(rf"{loose(fold(w))}(?![a-z])", folded) for w in words):
-        return True
-    glued = re.sub(r"\W", "", folded)  # "SỞCÔNG THƯƠNG": a known name with its spaces lost
-    return any(glued.startswith(re.sub(r"\W", "", fold(n))) for n in taxonomy.issuers.names)
-
-
-def _groups(header: list[str], taxonomy: Taxonomy) -> list[str]:
-    """Header lines grouped into bodies: the parent ("UBND TỈNH X") then the issuing unit."""
-    groups: list[str] = []
-    for line in header:
-        if not groups or _starts_unit(line, taxonomy):
-            groups.append(line)
-        else:
-            groups[-1] += " " + line
-    return groups
-
-
-def split_place(text: str, taxonomy: Taxonomy) -> tuple[str, str, str] | None:
-    """("SỞ CÔNG THƯƠNG", "tỉnh", "LẠNG SƠN") from "SỞ CÔNG THƯƠNG TỈNH LẠNG SƠN"."""
-    folded = letters_fold(text)
-    hits = []
-    for level in taxonomy.issuers.levels:
-        m = re.search(rf"(?<![a-z]){re.escape(fold(level))}\s+(?=\w)", folded)
-        if m:
-            hits.append((m.start(), -len(level), m.end(), level))
-    if not hits:
-        return None
-    start, _, end, level = min(hits)
-    return text[:start].strip(), level, strip_junk(text[end:])
-
-
-def _canon(text: str, layout: Layout, taxonomy: Taxonomy) -> str:
-    return close_name(text, taxonomy.issuers.names) or body_spelling(layout, text) or sentence_case(text)
-
-
-def _locality(level: str, place: str, layout: Layout) -> str:
-    return f"{level} {body_spelling(layout, place) or title_words(place)}"
-
-
-def _closest_entity(layout: Layout, name: str, taxonomy: Taxonomy) -> str | None:
-    """The business named in the body whose name is closest to the (OCR-damaged) letterhead ``name``."""
-    key = re.sub(r"\W", "", fold(name))
-    best: tuple[float, str] | None = None
-    for line in layout.lines[layout.body_start :]:
-        start = entity_start(line.text, taxonomy)
-        found = _cut_name(line.text[start:]) if start is not None else None
-        if not found or is_upper(found):
-            continue
-        dist = edit_distance(key, re.sub(r"\W", "", fold(found))) / max(len(key), 1)
-        if dist <= 0.2 and (best is None or dist < best[0]):
-            best = (dist, found)
-    return best[1] if best else None
-
-
-def extract_co_quan_ban_hanh(layout: Layout, taxonomy: Taxonomy, applicant: str | None = None) -> str | None:
-    """Canonical issuing body from the header block ("Sở Công Thương tỉnh X"); else ``applicant``.
-
-    A company letterhead names the company (spelled as the body spells it); a two-line header names the
-    issuing body of its second line qualified by the locality of the governing body on its first line.
-    """
-    # "CÔNG-TY": OCR joins words of a capitals line with a hyphen
-    header = [_expand(re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", h), taxonomy) for h in layout.header]
-    if not header:
-        return applicant
-    groups = _groups(header, taxonomy)
-    unit = groups[-1]
-    if entity_start(unit, taxonomy) == 0:
-        return body_spelling(layout, unit, layout.body_start) or _closest_entity(layout, unit, taxonomy) or unit
-    own = split_place(unit, taxonomy)
-    if own and own[0]:
-        return f"{_canon(own[0], layout, taxonomy)} {_locality(own[1], own[2], layout)}"
-    parent = split_place(groups[-2], taxonomy) if len(groups) > 1 else None
-    territorial = parent and squash(fold(_expand(parent[0], taxonomy))) in taxonomy.issuers.territorial
-    if parent and territorial:
-        return f"{_canon(unit, layout, taxonomy)} {_locality(parent[1], parent[2], layout)}"
-    level = _garbled_level(groups[-2], taxonomy) if len(groups) > 1 and not parent else None
-    place = _place_of_date(layout) if level else None
-    if level and place:  # "UBNDTỈNHHÀTĨNH" over "SỞ CÔNG THƯƠNG": the place of "Hà Tĩnh, ngày ..." names it
-        return f"{_canon(unit, layout, taxonomy)} {level} {place}"
-    return _canon(unit, layout, taxonomy)
-
-
-def _garbled_level(parent: str, taxonomy: Taxonomy) -> str | None:
-    """The administrative level named in a governing-body line whose spaces or letters OCR lost."""
-    glued = re.sub(r"[^a-z]", "", letters_fold(parent))
-    if not re.match(r"[a-z]{0,2}(?:bnd|ban\s?nhan\s?dan|banhandan)", glued):
-        return None
-    hits = [(glued.find(re.sub(r"\W", "", fold(lv))), lv) for lv in taxonomy.issuers.levels]
-    found = sorted((i, -len(lv), lv) for i, lv in hits if i > 0)
-    return found[0][2] if found else None
-
-
-def _place_of_date(layout: Layout) -> str | None:
-    """The place of the "<Place>, ngày ..." line in the header."""
-    for line in layout.lines[:8]:
-        start = place_date_start(line.text)
-        if start is not None:
-            place = line.text[start:].split(",", 1)[0].strip()
-            return place if 1 <= len(place.split()) <= 4 else None
-    return None
-
-
 # ------------------------------------------------------------------------------------ chủ thể ------
 _LABEL = re.compile(
     r"^\W{0,3}(?:\d{1,2}\s?[.)]\s*)?(?:ten\s*(?:thuong\s*nhan|to\s*chuc|doanh\s*nghiep|co\s*so|ho\s*kinh\s*doanh|don\s*vi)"
     r"|thuoc\s*(?:so\s*huu\s*cua\s*)?thuong\s*nhan|co\s*so)\s*[:;]\s*"
-)
-_NAME_STOP = re.compile(
-    r"\s(?:có trách nhiệm|co trach nhiem|được|duoc|phải|xin|ngày|ngay|và hồ sơ|tại|hiện đang|với|theo|đã|"
-    r"đề nghị|địa chỉ|trụ sở|mã số)\b|[;(,]|\s[-–]\s"
 )
 _PERSON = re.compile(r"\b(?:[ÔôOo]ng|[Bb][àa])\s+((?:[^\W\d_]+\s?){2,4})")
 
@@ -401,19 +110,13 @@ def _wrapped(layout: Layout, i: int, start: int) -> str:
     return text
 
 
-def _cut_name(text: str) -> str | None:
-    m = _NAME_STOP.search(text)
-    words = strip_junk(text[: m.start()] if m else text).split()
-    return " ".join(words[:15]) if len(words) >= 2 else None
-
-
 def _entity_in(text: str, taxonomy: Taxonomy, last: bool = False) -> str | None:
     """A business name in ``text``; failing that, a person introduced by "ông"/"bà"."""
     start = entity_start(text, taxonomy, last)
     if start is not None:
-        return _cut_name(text[start:])
+        return cut_name(text[start:])
     person = _PERSON.search(text)
-    return _cut_name(person.group(1)) if person and not last else None
+    return cut_name(person.group(1)) if person and not last else None
 
 
 def _after(layout: Layout, pattern: str, taxonomy: Taxonomy, last: bool = False) -> str | None:
@@ -431,7 +134,7 @@ def _from_label(layout: Layout, taxonomy: Taxonomy) -> str | None:
         m = _LABEL.match(line.fold)
         if not m:
             continue
-        value = _cut_name(_wrapped(layout, i, m.end()))
+        value = cut_name(_wrapped(layout, i, m.end()))
         if value and (entity_start(value, taxonomy) == 0 or re.search(r"thuong\s*nhan", line.fold[: m.end()])):
             return value
     return None
@@ -444,9 +147,9 @@ def _from_receipt(layout: Layout) -> str | None:
             continue
         text = _wrapped(layout, i, m.end()) if "(" in line.text else line.text[m.end() :]
         if "(" in text:
-            return _cut_name(text.split("(", 1)[1].split(")", 1)[0])
+            return cut_name(text.split("(", 1)[1].split(")", 1)[0])
         person = _PERSON.search(text)
-        return _cut_name(person.group(1) if person else text)
+        return cut_name(person.group(1) if person else text)
     return None
 
 
@@ -455,7 +158,7 @@ def extract_chu_the(layout: Layout, taxonomy: Taxonomy, doc_type: str | None, is
     dtype = taxonomy.doc_type(doc_type)
     if not dtype or not dtype.has_subject:  # a decision or notice may still be about one business
         start = entity_start(layout.subject_text, taxonomy)
-        return _cut_name(layout.subject_text[start:]) if start is not None else None
+        return cut_name(layout.subject_text[start:]) if start is not None else None
     if doc_type == "giay_bien_nhan":
         return _from_receipt(layout)
     if dtype.trich_yeu == "vv":
@@ -633,7 +336,8 @@ def extract_trich_yeu(layout: Layout, taxonomy: Taxonomy, doc_type: str | None) 
     title = sentence_case(layout.title_text, keep) if layout.title else ""
     subject = _without_place_date(layout.subject_text)
     if mode == "vv":
-        return re.sub(r"^\W{0,3}v\s?[/|l1i]\s?[vy]\s*", "V/v ", subject, flags=re.I) if subject else None
+        mark = vv_end(subject)
+        return f"V/v {subject[mark:].lstrip()}" if mark is not None else (subject or None)
     if mode == "title+subtitle" and title and subject:
         return f"{title} {_lower_first(subject)}"
     if mode in ("title", "title+subtitle"):

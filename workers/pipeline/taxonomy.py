@@ -64,6 +64,7 @@ class Issuers:
     entity_prefixes: tuple[str, ...] = ()  # as written
     keep_upper: frozenset[str] = frozenset()
     unit_symbols: tuple[str, ...] = ()  # issuing bodies' and their units' parts of a số ký hiệu (SCT, QLTM ...)
+    places: tuple[str, ...] = ()  # canonical spellings of localities (provinces, centrally-run cities)
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def _issuers(entry: dict[str, Any]) -> Issuers:
         entity_prefixes=tuple(entry.get("entity_prefixes", [])),
         keep_upper=frozenset(entry.get("keep_upper", [])),
         unit_symbols=tuple(entry.get("unit_symbols", [])),
+        places=tuple(entry.get("places", [])),
     )
 
 

@@ -2,8 +2,10 @@
 
 Pure functions, no I/O. Matching runs on :func:`fold_aligned` text (diacritics and case removed, same
 length as the input), so spans returned by :func:`find_dates` index the caller's original string.
-OCR confusions inside the number slots are repaired (``O``/``o`` -> 0, ``l``/``I``/``|``/``!`` -> 1);
-a value that is not a real calendar date in 1900..2100 is never returned.
+OCR confusions inside the number slots are repaired (``O``/``o`` -> 0, ``l``/``I``/``|``/``!``/``]`` -> 1,
+``G`` -> 6 after a digit), so are specks between the parts ("tháng,12"), a month read twice ("tháng 5 5") and
+a misread century in a spelled year ("2623" -> 2023); a value that is not a real calendar date in 1900..2100 is
+never returned.
 """
 
 from __future__ import annotations
@@ -16,18 +18,25 @@ from functools import lru_cache
 
 from workers.textnorm import fold
 
-_DIGIT_FIX = str.maketrans({"o": "0", "O": "0", "i": "1", "l": "1", "I": "1", "|": "1", "!": "1", "t": "1", "T": "1"})
+_DIGIT_FIX = str.maketrans(
+    {"o": "0", "O": "0", "i": "1", "l": "1", "I": "1", "|": "1", "!": "1", "t": "1", "T": "1", "]": "1", "g": "6"}
+)
 _N = r"[0-9oil|!]{1,2}"
-_Y = r"(?:[0-9oil|!]{4}|[0-9]{2}\s[0-9]{2})"
+_Y = r"(?:[0-9oil|!]{4}|[0-9]{3}\]|[0-9]{2}\s[0-9]{2})"  # "203]": the last 1 read as a bracket
 _DAY_WORD = r"ng\s?[aeo]\s?[yvj]?"
 _MONTH_WORD = r"th\s?[a-z]\s?n\s?g"
 _YEAR_WORD = r"n\s?[a-z]\s?(?:m|rn|n)"
 # Two-column layouts can put the signer's title between "năm" and the year ("năm GIÁM ĐỐC\n2024").
 _YEAR_JUNK = r"(?:[^\d\n]{0,30}\n\s*)?"
-_N3 = r"(?:t[0-9]|[0-9oil|!]{1,3})"  # "T0" is 10 with the 1 read as a T  # spelled dates only: "ngày 086 tháng" is "08" with a speck read as a digit
+# spelled dates only: "ngày 086 tháng" is "08" with a speck read as a digit; "T0" is 10 with the 1 read as a T;
+# "2G" is 26 with the 6 read as a G, "1T" is 11
+_N3 = r"(?:t[0-9]|[0-9][gt]|[0-9oil|!]{1,3})"
+_SEP = r"\s*[,.:;\-–]?\s*"  # a speck between the parts: "ngày 11 -tháng 3", "tháng,12" (and "26G tháng" below)
+# the month read twice ("tháng 5 5 năm"), or its two digits split ("tháng 1 2 năm"): see _month_slot
+_MONTH = rf"(?P<m>{_N3})(?:\s(?P<m2>[0-9]))?"
 _TEXT_DATE = re.compile(  # "ngày" may be lost by OCR; "tháng" and "năm" are then required anyway
-    rf"(?:(?<![a-z]){_DAY_WORD}\s*[:.]?\s*|(?<![\w/.-]))(?P<d>{_N3})\s*[,.]?\s*{_MONTH_WORD}\s*(?P<m>{_N3})\s*[,.]?\s*"
-    rf"{_YEAR_WORD}\s*[:.]?\s*{_YEAR_JUNK}(?P<y>{_Y})(?![0-9])"
+    rf"(?:(?<![a-z]){_DAY_WORD}\s*[:.]?\s*|(?<![\w/.-]))(?P<d>{_N3})[a-z]?{_SEP}{_MONTH_WORD}{_SEP}{_MONTH}{_SEP}"
+    rf"{_YEAR_WORD}\s*[:.]?\s*{_YEAR_JUNK}(?:[a-z]\s+)?(?P<y>{_Y})(?![0-9])"
 )
 # "ngày 15 7 năm 2024": OCR lost "tháng" on a noisy scan; "ngày" and "năm" must then both be there.
 _TEXT_DATE_NO_MONTH = re.compile(
@@ -89,9 +98,28 @@ def _slot(token: str) -> list[int]:
     return [v for t in (token[:2], token[1:]) if (v := to_int(t)) is not None]
 
 
+def _year(token: str, spelled: bool) -> int | None:
+    """The year; in a spelled date a misread second digit is repaired ("2623" -> 2023: years are 19xx or 20xx)."""
+    year = to_int(token)
+    if spelled and year is not None and 2100 <= year <= 2999:
+        return 2000 + year % 100
+    return year
+
+
+def _month_slot(m: re.Match[str]) -> list[int]:
+    """Readings of the month: "1 2" is 12, "5 5" is 5 read twice; other pairs are not a month."""
+    second = m.groupdict().get("m2")
+    if not second:
+        return _slot(m.group("m"))
+    joined = to_int(m.group("m") + second)
+    if joined is not None and 1 <= joined <= 12:
+        return [joined]
+    return _slot(m.group("m")) if m.group("m") == second else []
+
+
 def _from_match(m: re.Match[str], spelled: bool) -> DateMatch | None:
-    year = to_int(m.group("y"))
-    for month in _slot(m.group("m")):
+    year = _year(m.group("y"), spelled)
+    for month in _month_slot(m):
         for day in _slot(m.group("d")):
             value = make_date(year, month, day)
             if value:
