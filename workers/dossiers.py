@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from .db import dossier_events, dossier_links, dossiers, translate
 from .errors import PermanentError
 from .linking import subject_similarity
+from .officedates import parse_date as parse_date
 from .register import symbol_key
 
 COLUMNS = (
@@ -79,21 +80,6 @@ class ImportReport:
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
-
-
-def parse_date(value: str) -> date | None:
-    """ISO ``YYYY-MM-DD`` or ``dd/mm/yyyy`` (how offices export); empty -> None; raises ``ValueError``."""
-    value = value.strip()
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    if " " in value:  # "2024-03-27 00:00:00" from a spreadsheet
-        return parse_date(value.split(" ", 1)[0])
-    raise ValueError(f"ngày không đọc được / unreadable date: {value!r}")
 
 
 def normalize_code(raw: str) -> str | None:

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .errors import PermanentError
+from .officedates import parse_date
 from .textnorm import fold
 
 COLUMNS = ("so_ky_hieu", "loai", "ngay_ban_hanh", "hieu_luc_den", "chu_the", "linh_vuc")
@@ -182,6 +183,15 @@ def _field_code(value: str) -> str:
     return _NOT_WORD.sub("_", fold(value)).strip("_")
 
 
+def _iso_day(value: str, name: str) -> str:
+    """``YYYY-MM-DD`` of a register cell written ISO or dd/mm/yyyy ("" when empty); raises ``ValueError``."""
+    try:
+        day = parse_date(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from exc
+    return day.isoformat() if day else ""
+
+
 def _parse_row(values: dict[str, str]) -> dict[str, Any]:
     """One register row -> entry; raises ``ValueError`` with the reason (Vietnamese / English)."""
     so = unicodedata.normalize("NFC", _SPACES.sub(" ", values.get("so_ky_hieu", "")).strip())
@@ -190,16 +200,10 @@ def _parse_row(values: dict[str, str]) -> dict[str, Any]:
         raise ValueError("thiếu so_ky_hieu / missing so_ky_hieu")
     if not key.number.isdigit() or not key.symbol:
         raise ValueError(f"so_ky_hieu '{so}' không có dạng SỐ/KÝ HIỆU / not NUMBER/SYMBOL")
-    issued = values.get("ngay_ban_hanh", "")
-    until = values.get("hieu_luc_den", "")
-    if not issued:
+    if not values.get("ngay_ban_hanh", "").strip():
         raise ValueError("thiếu ngay_ban_hanh / missing ngay_ban_hanh")
-    try:
-        parse_iso_date(issued, "ngay_ban_hanh")
-        if until:
-            parse_iso_date(until, "hieu_luc_den")
-    except PermanentError as exc:
-        raise ValueError(exc.message) from exc
+    issued = _iso_day(values.get("ngay_ban_hanh", ""), "ngay_ban_hanh")
+    until = _iso_day(values.get("hieu_luc_den", ""), "hieu_luc_den")
     if until and until < issued:
         raise ValueError("hieu_luc_den trước ngay_ban_hanh / validity ends before issue")
     linh_vuc = _field_code(values.get("linh_vuc", ""))

@@ -127,7 +127,7 @@ def test_bad_rows_reported_with_line_numbers_rest_imported(ctx: Context) -> None
     text = (
         HEADER
         + "15/GP-SCT,Giấy phép,2022-04-08,2032-04-08,A,dien_luc\n"  # line 2: ok
-        + "16/GP-SCT,Giấy phép,08/04/2022,,B,dien_luc\n"  # line 3: not ISO
+        + "16/GP-SCT,Giấy phép,08 Apr 2022,,B,dien_luc\n"  # line 3: neither ISO nor day-first
         + ',"Giấy phép\nhai dòng",2022-04-09,,C,dien_luc\n'  # lines 4-5: no so_ky_hieu
         + "17/GP-SCT,Giấy phép,2022-04-10,2021-01-01,D,dien_luc\n"  # line 6: ends before issue
         + "\n"  # line 7: blank, skipped
@@ -359,3 +359,21 @@ def test_cli_import_list_link(cli_home: Path, tmp_path: Path, capsys: pytest.Cap
     assert main(["register", "unlink", "d1", "--by", "lan"]) == 0
     assert main(["register", "link", "missing", "27/GP-SCT|2023-06-30", "--by", "lan"]) == 4
     assert main(["register", "import", str(tmp_path / "absent.csv")]) == 4
+
+
+def test_register_dates_may_be_written_day_first_as_offices_export_them() -> None:
+    from workers.register import parse_register
+
+    data = (
+        "so_ky_hieu,loai,ngay_ban_hanh,hieu_luc_den,chu_the,linh_vuc\n"
+        "38/GP-SCT,giay_phep,05/03/2024,05.03.2029,Công ty A,ruou\n"
+        "39/GP-SCT,giay_phep,2024-03-06,,Công ty B,ruou\n"
+        "40/GP-SCT,giay_phep,31/02/2024,,Công ty C,ruou\n"
+    ).encode()
+    entries, errors, rows = parse_register(data, "sổ.csv")
+    assert rows == 3
+    assert [(e["ngay_ban_hanh"], e["hieu_luc_den"]) for e in entries] == [
+        ("2024-03-05", "2029-03-05"),
+        ("2024-03-06", None),
+    ]
+    assert [e.line for e in errors] == [4] and "ngay_ban_hanh" in errors[0].reason
