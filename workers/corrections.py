@@ -79,6 +79,7 @@ def correct(ctx: Context, doc_id: str, changes: dict[str, Any], by: str) -> dict
     """
     record = get_record(ctx, doc_id)
     cleaned = {name: _clean(name, value) for name, value in changes.items()}
+    check_validity_dates(record, cleaned)  # every caller: web, API, CLI
     previous = {k: record.get(k) for k in cleaned}
     corrections = correction_log.append(correction_log.engine_of(ctx), doc_id, cleaned, previous, by)
     fields = {**cleaned, "corrected": sorted(corrections["fields"]), "review": False}
