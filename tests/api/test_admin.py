@@ -90,6 +90,9 @@ def test_cli_user_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     listed = capsys.readouterr().out
     assert '"name": "demo", "role": "admin"' in listed and '"tokens": 1' in listed
     assert main(["user", "add", "ops1", "--role", "staff", "--password", "long-enough"]) == 2  # exists
+    capsys.readouterr()
+    assert main(["user", "add", "Ops2", "--role", "staff", "--password", "long-enough"]) == 0
+    assert "sign in as ops2" in capsys.readouterr().out  # the name is stored in lower case, and it says so
     db = AppDB.open(make_settings(tmp_path / "home"))  # the same home: its secret key, made by the first command
     try:
         assert db.authenticate("demo", "sohoa-demo") is not None

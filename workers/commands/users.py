@@ -43,6 +43,8 @@ def _cmd_add(args: argparse.Namespace) -> int:
     with _db(args.settings) as db:
         user, generated = users.add_user(db, args.name, args.role, args.password or _ask_password())
     print(f"đã tạo / created {user.name} ({user.role})")
+    if user.name != args.name.strip():
+        print(f"tên đăng nhập viết thường: {user.name} / user names are lower case: sign in as {user.name}")
     if generated:
         print(f"mật khẩu / password: {generated}")
     return 0
