@@ -24,6 +24,7 @@ from .context import Context
 from .linking import Match as Match  # re-exported: the coverage API of old
 from .linking import RegisterIndex, suggestions
 from .linking import match_documents as match_documents
+from .localtime import vn_today
 from .ports import SearchQuery
 from .records import taxonomy_names
 from .register import COLUMNS, NON_RESULT_TYPES, entry_id, load_links, load_register, parse_iso_date
@@ -153,13 +154,13 @@ def link_suggestions(
 
 
 def parse_as_of(value: str | None) -> date:
-    """``YYYY-MM-DD``, or today when None/empty; raises ``PermanentError`` (``bad_value``)."""
-    return parse_iso_date(value, "as_of") if value else date.today()
+    """``YYYY-MM-DD``, or today in Vietnam when None/empty; raises ``PermanentError`` (``bad_value``)."""
+    return parse_iso_date(value, "as_of") if value else vn_today()
 
 
 def coverage(ctx: Context, as_of: date | None = None) -> dict[str, Any]:
     """Coverage as of ``as_of`` (default today) from the stored register, links and the whole index."""
-    return compute_coverage(load_register(ctx), result_records(ctx), load_links(ctx), as_of or date.today())
+    return compute_coverage(load_register(ctx), result_records(ctx), load_links(ctx), as_of or vn_today())
 
 
 def result_records(ctx: Context) -> Iterator[dict[str, Any]]:

@@ -12,6 +12,7 @@ from .. import dossiers
 from ..context import Context
 from ..errors import NotFoundError, PermanentError
 from ..events import decode_dossier_event
+from ..localtime import vn_today
 from . import emit
 
 
@@ -77,7 +78,7 @@ def _cmd_consume(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     start = date.fromisoformat(args.start) if args.start else date(1900, 1, 1)
-    end = date.fromisoformat(args.end) if args.end else date.today()
+    end = date.fromisoformat(args.end) if args.end else vn_today()
     if end < start:
         raise PermanentError("--to trước --from / --to is before --from", code="bad_value")
     with Context.open(args.settings) as ctx:

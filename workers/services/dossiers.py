@@ -10,6 +10,7 @@ from .. import dossiers
 from ..context import Context
 from ..dossier_xlsx import report_xlsx as _xlsx
 from ..errors import NotFoundError, PermanentError
+from ..localtime import vn_today
 from ..records import dump_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -17,7 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def period(start: str | None, end: str | None) -> tuple[date, date]:
     """``from``/``to`` as dates: defaults from the start of this year to today."""
-    today = date.today()
+    today = vn_today()
     first = date.fromisoformat(start) if start else date(today.year, 1, 1)
     last = date.fromisoformat(end) if end else today
     if last < first:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from ... import audit
 from ...coverage import XLSX_MEDIA_TYPE, coverage, coverage_xlsx, parse_as_of
-from ...localtime import vn_now, vn_today
+from ...localtime import vn_now
 from ...register import MAX_REGISTER_BYTES, import_register, register_info
 from ...services import register_links
 from ...services.proofs import coverage_with_proofs, office_name
@@ -75,7 +75,7 @@ def delete_link(request: Request, doc_id: str, who: Staff, ctx: Ctx, db: DB) -> 
 @router.get("/reports/coverage")
 def get_coverage(who: Staff, ctx: Ctx, as_of: AsOf = None) -> dict[str, Any]:
     """The coverage report, same shape as ``sohoa report coverage --json``. (staff)"""
-    return coverage(ctx, parse_as_of(as_of) if as_of else vn_today())
+    return coverage(ctx, parse_as_of(as_of))
 
 
 @router.get("/reports/coverage.xlsx")
@@ -83,7 +83,7 @@ def get_coverage_xlsx(request: Request, who: Staff, ctx: Ctx, db: DB, as_of: AsO
     """The coverage report as a workbook for an inspection team, with the document proving each digitized
     result and who exported it when (audited as an export). (staff)"""
     _audit(request, db, who, "export")
-    report, proofs = coverage_with_proofs(ctx, parse_as_of(as_of) if as_of else vn_today())
+    report, proofs = coverage_with_proofs(ctx, parse_as_of(as_of))
     base = str(request.base_url).rstrip("/")
     data = coverage_xlsx(
         report,
