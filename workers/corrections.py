@@ -87,6 +87,9 @@ def correct(ctx: Context, doc_id: str, changes: dict[str, Any], by: str) -> dict
         fields["doc_type_name"] = doc_type_name(cleaned["doc_type"])
     ctx.index.upsert(doc_id, fields)
     ctx.index.refresh()  # the review queue and search shown next see the correction
+    from .services.review import forget_state
+
+    forget_state()
     updated = ctx.index.get(doc_id) or {}
     store_meta(ctx, doc_id, updated)
     if _LABELS & cleaned.keys():

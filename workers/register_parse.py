@@ -11,6 +11,7 @@ line number and the reason.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -56,6 +57,7 @@ def _digits(part: str) -> str | None:
     return mapped if mapped.isdigit() and mapped.isascii() else None
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and called for every document and entry of every report
 def symbol_key(so_ky_hieu: str | None) -> SymbolKey | None:
     """Normalize a số ký hiệu as printed or as read by OCR; None when empty.
 
