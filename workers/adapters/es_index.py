@@ -338,7 +338,9 @@ class ElasticIndex:
         return body["_source"]["record"] if body.get("found") else None
 
     def scan(self, batch: str | None = None) -> Iterator[dict[str, Any]]:
-        """Every record (of ``batch``) by upload time then doc_id, paged with ``search_after``."""
+        """Every record (of ``batch``) by upload time then doc_id, paged with ``search_after``; refreshes
+        first, so that maintenance (and tests) see every write made before the call."""
+        self.refresh()
         query: dict[str, Any] = {"term": {"batches": batch}} if batch else {"match_all": {}}
         sort = [{"uploaded_at": "asc"}, {"doc_id": "asc"}]
         after: list[Any] | None = None
