@@ -44,15 +44,20 @@ CREATE TABLE IF NOT EXISTS docs (
 CREATE TABLE IF NOT EXISTS doc_batches (
     doc_id TEXT NOT NULL,
     batch TEXT NOT NULL,
+    state TEXT,
+    uploaded_at TEXT,
+    processed_at TEXT,
     PRIMARY KEY (doc_id, batch)
 );
-CREATE INDEX IF NOT EXISTS doc_batches_batch ON doc_batches(batch);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     body_norm, body_fold, meta_norm, meta_fold,
     tokenize = "unicode61 remove_diacritics 0"
 );
 """
+# doc_batches repeats each document's state and times so that batch counts read one covering index.
+_BATCH_COLUMNS = (("state", "TEXT"), ("uploaded_at", "TEXT"), ("processed_at", "TEXT"))
 _INDEXES = """
+CREATE INDEX IF NOT EXISTS doc_batches_stats ON doc_batches(batch, state, uploaded_at, processed_at);
 CREATE INDEX IF NOT EXISTS docs_uploaded ON docs(uploaded_at, doc_id);
 CREATE INDEX IF NOT EXISTS docs_review ON docs(review_reason, uploaded_at, doc_id);
 CREATE INDEX IF NOT EXISTS docs_state ON docs(state, uploaded_at, doc_id);
@@ -101,8 +106,30 @@ class LocalIndex:
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(docs)")}
             if "record" in columns:
                 self._split_bodies(columns)
-            self._db.executescript(_SCHEMA + ";" + _BODIES + ";" + _INDEXES)
+            self._db.executescript(_SCHEMA + ";" + _BODIES)
+            self._widen_doc_batches()
+            self._db.executescript(_INDEXES)
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS hits(rid INTEGER PRIMARY KEY, exact INTEGER, score REAL)")
+
+    def _widen_doc_batches(self) -> None:
+        """Give an older file's ``doc_batches`` the state and times of each document."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(doc_batches)")}
+        if all(name in have for name, _kind in _BATCH_COLUMNS):
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            have = {row[1] for row in self._db.execute("PRAGMA table_info(doc_batches)")}
+            for name, kind in _BATCH_COLUMNS:
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE doc_batches ADD COLUMN {name} {kind}")
+            self._db.execute(
+                "UPDATE doc_batches SET state = d.state, uploaded_at = d.uploaded_at, processed_at = d.processed_at "
+                "FROM docs d WHERE d.doc_id = doc_batches.doc_id"
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def _split_bodies(self, columns: set[str]) -> None:
         """Move an older file's records out of ``docs`` (which then holds filter columns only, so filters,
@@ -209,7 +236,12 @@ class LocalIndex:
             (rid, f["body_norm"], f["body_fold"], f["meta_norm"], f["meta_fold"]),
         )
         for batch in record["batches"]:
-            self._db.execute("INSERT OR IGNORE INTO doc_batches(doc_id, batch) VALUES (?, ?)", (doc_id, batch))
+            self._db.execute(
+                "INSERT INTO doc_batches(doc_id, batch, state, uploaded_at, processed_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(doc_id, batch) DO UPDATE SET state = excluded.state, uploaded_at = excluded.uploaded_at, "
+                "processed_at = excluded.processed_at",
+                (doc_id, batch, values[1], values[0], values[11]),
+            )
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         with self._lock:
@@ -253,8 +285,8 @@ class LocalIndex:
             params = list(batches)
         with self._lock:
             rows = self._db.execute(
-                "SELECT b.batch, d.state, count(*), min(d.uploaded_at), max(d.processed_at) "
-                f"FROM doc_batches b JOIN docs d ON d.doc_id = b.doc_id WHERE {where} GROUP BY b.batch, d.state",
+                "SELECT b.batch, b.state, count(*), min(b.uploaded_at), max(b.processed_at) "
+                f"FROM doc_batches b WHERE {where} GROUP BY b.batch, b.state",
                 params,
             ).fetchall()
         stats: dict[str, BatchStats] = {}
