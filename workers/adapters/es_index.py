@@ -180,13 +180,14 @@ def document(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _first_value(field: str, order: str) -> dict[str, Any]:
-    """An aggregation holding the smallest (``asc``) or largest (``desc``) value of ``field`` in a bucket."""
-    return {"top_hits": {"size": 1, "_source": False, "sort": [{field: {"order": order, "missing": "_last"}}]}}
+    """An aggregation holding the smallest (``asc``) or largest (``desc``) value of keyword ``field`` in a
+    bucket: the first term in key order (min/max aggregations take numbers only)."""
+    return {"terms": {"field": field, "size": 1, "order": {"_key": order}, "exclude": [""]}}  # "": no time
 
 
 def _first_of(aggregation: dict[str, Any]) -> str | None:
-    hits = aggregation.get("hits", {}).get("hits", [])
-    value = hits[0].get("sort", [None])[0] if hits else None
+    buckets = aggregation.get("buckets", [])
+    value = buckets[0].get("key") if buckets else None
     return value if isinstance(value, str) and value else None
 
 
