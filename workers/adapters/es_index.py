@@ -384,9 +384,11 @@ class ElasticIndex:
         first: dict[str, Any] | None = None
         while True:
             size = min(_WINDOW, skip) if skip else query.limit
-            step = body | {"from_": 0, "size": size, "search_after": after, "source_includes": ["doc_id"]}
-            if skip == 0:
-                step["source_includes"] = body["source_includes"]
+            step = body | {"from_": 0, "size": size, "search_after": after}
+            if skip:  # walking: only each hit's sort values come back
+                step |= {"source": False, "filter_path": ["hits.hits.sort", "hits.total", "aggregations", "error"]}
+                step.pop("source_includes", None)
+                step.pop("source_excludes", None)
             if first is not None:
                 step.pop("aggs", None)
                 step["track_total_hits"] = False
@@ -395,7 +397,7 @@ class ElasticIndex:
             if result.get("error"):
                 return SearchResult(total=0, hits=[], facets={})
             first = first or result
-            hits = result["hits"]["hits"]
+            hits = result.get("hits", {}).get("hits", [])
             if skip == 0 or not hits:
                 break
             skip -= len(hits)
@@ -404,7 +406,7 @@ class ElasticIndex:
                 hits = []
                 break
         return SearchResult(
-            total=int(first["hits"]["total"]["value"]),
+            total=int(first.get("hits", {}).get("total", {}).get("value", 0)),
             hits=self._hits(query, body, hits if skip == 0 else []),
             facets=self._facet_counts(first) if query.facets else {},
         )
