@@ -186,3 +186,18 @@ def test_the_pipeline_gives_the_same_text_without_the_library(tmp_path: Path, mo
     fallback = read_document(good, tmp_path / "w2", settings)
     assert fallback.text == kept.text and overlap("\n".join(_lines()), kept.text) > 0.8
     assert fallback.searchable_pdf is not None and fallback.searchable_pdf.stat().st_size > 0
+
+
+def test_a_forked_process_does_not_use_or_stop_its_parents_recognizers(tmp_path: Path, pages: list[Path]) -> None:
+    with recognizer.session("vie", 1536, ENV) as rec:
+        pid = rec.pid
+    child = os.fork()
+    if child == 0:  # the forked process: an empty pool of its own; leaving it must not stop the parent's
+        os._exit(0 if not recognizer._POOL.idle else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    with recognizer.session("vie", 1536, ENV) as rec:
+        assert rec.pid == pid and rec.alive
+        rec.read(pages[1], tmp_path / "after_fork", dpi=200, pdf=False, timeout=60, cancel=None)
+    words = tesseract.parse_tsv((tmp_path / "after_fork.tsv").read_text(encoding="utf-8"))
+    assert overlap("\n".join(OTHER_LINES), " ".join(w.text for w in words)) > 0.8

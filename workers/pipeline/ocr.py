@@ -7,11 +7,15 @@ linear pipeline:
 2. PDFs: one ``pdftotext -layout`` for all pages; a page whose text layer is meaningful is taken as it
    is (``source="text_layer"``, never OCR'd);
 3. every other page is a job for a pool of ``settings.ocr_jobs`` threads, each driving one
-   single-threaded Tesseract process: load only that page (extract or render one PDF page, or one TIFF
-   frame), prepare it (:mod:`.prepare`), OCR it once for TSV and its text-only PDF page, and run
-   orientation detection only when the page looks sideways or its confidence is low;
+   single-threaded Tesseract that keeps its model loaded (:mod:`.recognizer`): load only that page
+   (extract or render one PDF page, or one TIFF frame), prepare it (:mod:`.prepare`), OCR it once for
+   TSV and its text-only PDF page; a page stored sideways or upside down is turned from its line
+   profiles, and Tesseract's orientation detection runs only when they cannot tell or the confidence
+   is low;
 4. text in reading order (visual rows: side-by-side columns on one line), NFC; pages joined by ``\\f``;
 5. the searchable PDF (:mod:`.pdfout`) when at least one page was OCR'd.
+
+The seconds of each stage (:mod:`.stages`) are carried on the result.
 
 Raises :class:`~workers.errors.PermanentError` with a stable code for bad input (``empty_file``,
 ``file_too_large``, ``unsupported_type``, ``corrupt_file``, ``encrypted_pdf``, ``too_many_pages``,
@@ -44,6 +48,7 @@ from ..settings import Settings
 from ..textnorm import fold
 from . import pdfout, poppler, prepare, tesseract
 from .sniff import Kind, sniff
+from .stages import StageClock
 from .types import PageText, ReadResult
 
 log = logging.getLogger(__name__)
@@ -88,6 +93,7 @@ class _Ctx:
     scratch: Path
     settings: Settings
     cancel: threading.Event
+    clock: StageClock
 
 
 @dataclass
@@ -104,6 +110,47 @@ def read_document(path: Path, workdir: Path, settings: Settings) -> ReadResult:
     page is done, using ``settings.ocr_jobs`` Tesseract processes at most.
     """
     started = time.monotonic()
+    clock = StageClock()
+    with clock("sniff"):
+        kind = _sniff(path, settings)
+    workdir.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="ocr-", dir=workdir))
+    try:
+        ctx = _Ctx(path, kind, scratch, settings, threading.Event(), clock)
+        with clock("sniff"):
+            if kind == "pdf":
+                fixed, jobs = _plan_pdf(ctx)
+            else:
+                fixed, jobs = {}, _plan_image(ctx)
+        done = {**fixed, **_run_jobs(ctx, jobs)}
+        numbers = sorted(done)
+        pages = [done[n].page for n in numbers]
+        searchable = None
+        if jobs:
+            with clock("pdf"):
+                searchable = pdfout.assemble(
+                    [done[n].part for n in numbers],
+                    workdir / SEARCHABLE_PDF,
+                    source_pdf=path if kind == "pdf" else None,
+                )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    result = ReadResult(
+        kind=kind, pages=pages, searchable_pdf=searchable, stages=clock.totals(), stage_cpu=clock.cpu_totals()
+    )
+    log.debug(
+        "read kind=%s pages=%d ocr=%d conf=%s secs=%.2f",
+        kind,
+        len(pages),
+        result.pages_ocr,
+        result.confidence,
+        time.monotonic() - started,
+    )
+    return result
+
+
+def _sniff(path: Path, settings: Settings) -> Kind:
+    """The file's kind, after the checks that need no decoding (size, magic bytes, Tesseract's languages)."""
     limits = settings.limits
     size = path.stat().st_size
     if size == 0:
@@ -115,36 +162,7 @@ def read_document(path: Path, workdir: Path, settings: Settings) -> ReadResult:
     # ourselves from the header, before decoding (see _check_pixels).
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
     tesseract.check_languages(settings.ocr_lang)
-    workdir.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="ocr-", dir=workdir))
-    try:
-        ctx = _Ctx(path, kind, scratch, settings, threading.Event())
-        if kind == "pdf":
-            fixed, jobs = _plan_pdf(ctx)
-        else:
-            fixed, jobs = {}, _plan_image(ctx)
-        done = {**fixed, **_run_jobs(ctx, jobs)}
-        numbers = sorted(done)
-        pages = [done[n].page for n in numbers]
-        searchable = None
-        if jobs:
-            searchable = pdfout.assemble(
-                [done[n].part for n in numbers],
-                workdir / SEARCHABLE_PDF,
-                source_pdf=path if kind == "pdf" else None,
-            )
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    result = ReadResult(kind=kind, pages=pages, searchable_pdf=searchable)
-    log.debug(
-        "read kind=%s pages=%d ocr=%d conf=%s secs=%.2f",
-        kind,
-        len(pages),
-        result.pages_ocr,
-        result.confidence,
-        time.monotonic() - started,
-    )
-    return result
+    return kind
 
 
 # ---------------------------------------------------------------------------------------------- planning
@@ -341,38 +359,59 @@ def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
         raise InterruptedError("cancelled")
     settings, limits = ctx.settings, ctx.settings.limits
     base = ctx.scratch / f"p{job.number:04d}"
-    loaded = _load_page(ctx, job, base)
+    clock = ctx.clock
+    with clock("render"):
+        loaded = _load_page(ctx, job, base)
     original, dpi = loaded.image, loaded.dpi
     if min(original.size) < MIN_PAGE_PIXELS:
         return _blank_page(job, original, dpi, loaded, base, started)
-    bw, bw_dpi = prepare.clean(original, dpi, _ocr_target(original, dpi, limits.max_pixels))
-    layout = prepare.measure_geometry(bw, bw_dpi)
+    with clock("prepare"):
+        bw, bw_dpi = prepare.clean(original, dpi, _ocr_target(original, dpi, limits.max_pixels))
+        layout = prepare.measure_geometry(bw, bw_dpi)
+    layouts = {0: layout}  # by turn; a half turn keeps the skew, so 180 shares the upright page's
+
+    def geometry(rotation: int) -> prepare.PageGeometry:
+        key = rotation % 360 if rotation % 180 else 0
+        if key not in layouts:
+            with clock("prepare"):
+                layouts[key] = prepare.measure_geometry(prepare.turn(bw, key), bw_dpi)
+        return layouts[key]
 
     def run(rotation: int) -> tuple[prepare.Prepared, tesseract.OcrOutput]:
-        prepared = prepare.prepare(bw, bw_dpi, rotate_cw=rotation, layout=layout)
-        image = base.with_suffix(".pbm")
-        prepared.image.save(image)
-        out = tesseract.ocr(
-            image,
-            base,
-            lang=settings.ocr_lang,
-            dpi=prepared.dpi,
-            timeout=limits.page_seconds,
-            memory_mb=limits.ocr_memory_mb,
-            pdf=True,
-            cancel=ctx.cancel,
-        )
+        turned = geometry(rotation)
+        with clock("prepare"):
+            prepared = prepare.prepare(bw, bw_dpi, rotate_cw=rotation, layout=turned)
+            image = base.with_suffix(".pbm")
+            prepared.image.save(image)
+        with clock("recognition"):
+            out = tesseract.ocr(
+                image,
+                base,
+                lang=settings.ocr_lang,
+                dpi=prepared.dpi,
+                timeout=limits.page_seconds,
+                memory_mb=limits.ocr_memory_mb,
+                pdf=True,
+                cancel=ctx.cancel,
+            )
+        clock.add_cpu("recognition", out.cpu or 0.0)
         return prepared, out
 
     rotation = 0
-    if layout.sideways:  # lines run vertically: ask Tesseract which quarter turn, else guess one
-        rotation = _orientation(ctx, bw, bw_dpi, base) or 90
+    if layout.sideways:  # lines run vertically: a quarter turn; which one, the turned page's lines tell
+        turned = geometry(90)
+        if turned.upside_down:
+            rotation = 270
+        elif turned.upright:
+            rotation = 90
+        else:  # too few lines to tell: ask Tesseract (about as dear as reading the page), else guess
+            rotation = _orientation(ctx, bw, bw_dpi, base) or 90
     elif layout.upside_down:  # many lines with their ink below the x-height band
         rotation = 180
     prepared, out = run(rotation)
     conf = out.confidence or 0.0
     if conf < LOW_CONFIDENCE and out.words:
-        if layout.sideways:  # orientation detection already ran: the other quarter turn is left
+        if layout.sideways:  # the quarter turn was chosen already: the other one is left
             retry = (rotation + 180) % 360
         else:
             turn = _orientation(ctx, prepared.image, prepared.dpi, base)
@@ -381,10 +420,14 @@ def _ocr_job(ctx: _Ctx, job: _Job) -> _Done:
             prepared2, out2 = run(retry)
             if (out2.confidence or 0.0) > conf:
                 rotation, prepared, out = retry, prepared2, out2
-    text_pdf_path = base.with_suffix(".txt.pdf")
-    text_pdf_path.write_bytes(out.pdf or b"")
-    scan = loaded.stored or pdfout.encode(original, dpi, base.with_name(base.name + "-scan"), quality=loaded.quality)
-    text, confidence = tesseract.page_text(out.words)
+    with clock("pdf"):
+        text_pdf_path = base.with_suffix(".txt.pdf")
+        text_pdf_path.write_bytes(out.pdf or b"")
+        scan = loaded.stored or pdfout.encode(
+            original, dpi, base.with_name(base.name + "-scan"), quality=loaded.quality
+        )
+    with clock("recognition"):
+        text, confidence = tesseract.page_text(out.words)
     if job.layer_text:
         text = f"{job.layer_text}\n{text}" if text else job.layer_text
     page = PageText(
@@ -440,6 +483,11 @@ def _ocr_target(image: Image.Image, dpi: int, limit: int) -> int:
 def _orientation(ctx: _Ctx, image: Image.Image, dpi: int, base: Path) -> int:
     """Clockwise turn (90/180/270) Tesseract's orientation detection suggests, else 0."""
     path = base.with_name(base.name + "-osd.pbm")
+    with ctx.clock("orientation"):
+        return _detect_orientation(ctx, image, dpi, path)
+
+
+def _detect_orientation(ctx: _Ctx, image: Image.Image, dpi: int, path: Path) -> int:
     image.save(path)
     try:
         found = tesseract.orientation(

@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image, ImageChops
 
 OCR_DPI_MIN = 200
@@ -107,10 +106,22 @@ def background(g: Image.Image, dpi: int) -> np.ndarray:
     cell = max(2, round(dpi / 25))
     sw, sh = max(1, w // cell), max(1, h // cell)
     small = np.asarray(g.resize((sw, sh), Image.Resampling.BOX), dtype=np.float64)
-    r = 2
-    padded = np.pad(small, r, mode="edge")
-    bg = sliding_window_view(padded, (2 * r + 1, 2 * r + 1)).max(axis=(2, 3))
-    return np.asarray(np.clip(_box_mean(bg, 2), 1.0, 255.0))
+    return np.asarray(np.clip(_box_mean(_window_max(small, 2), 2), 1.0, 255.0))
+
+
+def _window_max(a: np.ndarray, r: int) -> np.ndarray:
+    """Maximum over a (2r+1)^2 window, edges replicated: along rows, then along columns (the same as the
+    square window, five times faster)."""
+    k = 2 * r + 1
+    rows = np.pad(a, ((0, 0), (r, r)), mode="edge")
+    out = rows[:, : a.shape[1]].copy()
+    for i in range(1, k):
+        np.maximum(out, rows[:, i : i + a.shape[1]], out=out)
+    cols = np.pad(out, ((r, r), (0, 0)), mode="edge")
+    out = cols[: a.shape[0]].copy()
+    for i in range(1, k):
+        np.maximum(out, cols[i : i + a.shape[0]], out=out)
+    return out
 
 
 def _upsample(values: np.ndarray, size: tuple[int, int], smooth: bool = True) -> np.ndarray:
@@ -176,12 +187,20 @@ class PageGeometry:
         """Sure enough that the page is turned 180 degrees to act before OCR (many lines, clear sign)."""
         return self.lines >= UPSIDE_DOWN_MIN_LINES and self.uprightness <= -UPSIDE_DOWN_MARGIN
 
+    @property
+    def upright(self) -> bool:
+        """Sure enough that the page is the right way up (the mirror of :attr:`upside_down`)."""
+        return self.lines >= UPSIDE_DOWN_MIN_LINES and self.uprightness >= UPSIDE_DOWN_MARGIN
+
 
 UPSIDE_DOWN_MIN_LINES = 15
 UPSIDE_DOWN_MARGIN = 0.3
 """Latin and Vietnamese text has far more ink above the x-height band (capitals, ascenders, tone marks)
 than below it. Pages with few lines (signature blocks, seals) are left to Tesseract's orientation
-detection, which runs when the OCR confidence is low."""
+detection, which runs when the OCR confidence is low. On the 217 scanned pages of the four sample sets,
+every upright page with 15 lines or more scores above -0.3 and every page turned upside down or stored
+sideways and turned a quarter the right way scores -0.5 / +0.27 or beyond, mirrored when turned the
+wrong way (a half turn swaps above and below)."""
 
 
 def _ink_points(g: Image.Image, dpi: int) -> tuple[np.ndarray, np.ndarray]:
@@ -348,9 +367,9 @@ def clean(im: Image.Image, dpi: int, target_dpi: int | None = None) -> tuple[Ima
 
 def prepare(g: Image.Image, dpi: int, *, rotate_cw: int = 0, layout: PageGeometry | None = None) -> Prepared:
     """The OCR image of a page from its :func:`clean` image ``g``: turned upright by ``rotate_cw`` and
-    deskewed. ``layout`` is :func:`measure_geometry` of ``g`` when already known (it is re-run after a quarter
-    turn, which changes what the rows are)."""
+    deskewed. ``layout`` is :func:`measure_geometry` of ``g`` turned by ``rotate_cw`` (or by a half turn
+    less: a half turn keeps the skew), when already known; else it is measured here."""
     g = turn(g, rotate_cw)
-    if layout is None or rotate_cw % 180:
+    if layout is None:
         layout = measure_geometry(g, dpi)
     return Prepared(image=deskew(g, layout.skew), dpi=dpi, skew=layout.skew)

@@ -27,7 +27,9 @@ class Processed:
     analysis: Analysis
     seconds: float
     stages: dict[str, float] = field(default_factory=dict)
-    """Seconds spent in each stage (``read``, ``analyze``)."""
+    """Seconds spent in each stage (``read``, ``analyze``), and within ``read`` in each of its own
+    (``read.recognition`` ...: :attr:`ReadResult.stages`, summed over pages), with Tesseract's CPU
+    seconds as ``read.recognition_cpu``."""
 
 
 def process(path: Path, workdir: Path, settings: Settings, progress: ProgressFn | None = None) -> Processed:
@@ -48,4 +50,7 @@ def process(path: Path, workdir: Path, settings: Settings, progress: ProgressFn 
         analysis = Analysis(extra={"analysis_error": True})
     ended = time.monotonic()
     stages = {"read": round(read_done - started, 3), "analyze": round(ended - read_done, 3)}
+    stages.update({f"read.{name}": seconds for name, seconds in read.stages.items()})
+    if "recognition" in read.stage_cpu:
+        stages["read.recognition_cpu"] = read.stage_cpu["recognition"]
     return Processed(read=read, analysis=analysis, seconds=round(ended - started, 3), stages=stages)

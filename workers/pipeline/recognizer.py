@@ -128,6 +128,13 @@ class Recognizer:
             raise _page_failure(str(reply.get("detail", "")), image)
         return PageDone(seconds=time.monotonic() - started, cpu=float(reply.get("cpu", 0.0)))
 
+    def forget(self) -> None:
+        """Close this process's ends of the pipes without stopping the child (after a fork)."""
+        for pipe in (self._proc.stdin, self._proc.stdout):
+            with contextlib.suppress(OSError, ValueError):
+                if pipe is not None:
+                    pipe.close()
+
     def close(self) -> None:
         """Stop the child (end of input, then a kill) and reap it. Idempotent."""
         if self._owner != os.getpid():  # inherited through fork: the child belongs to the parent
@@ -230,9 +237,12 @@ _POOL = _Pool()
 
 
 def _forget_after_fork() -> None:
-    # A forked process must not use (or stop) its parent's children: start with an empty pool.
+    # A forked process must not use (or stop) its parent's children: start with an empty pool, and close
+    # its copies of their pipes, so that they still see their input end when the parent goes.
     global _POOL
-    _POOL = _Pool()
+    inherited, _POOL = _POOL.idle, _Pool()
+    for rec in inherited:
+        rec.forget()
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)

@@ -33,6 +33,11 @@ class ReadResult:
     kind: str  # "pdf" | "tiff" | "png" | "jpeg"
     pages: list[PageText]
     searchable_pdf: Path | None  # written inside the caller's work directory
+    stages: dict[str, float] = dataclasses.field(default_factory=dict)
+    """Wall-clock seconds per stage of :data:`workers.pipeline.stages.READ_STAGES`, summed over pages."""
+    stage_cpu: dict[str, float] = dataclasses.field(default_factory=dict)
+    """CPU seconds of the same stages: this process's, and the recognizer's for ``recognition`` (see
+    :class:`workers.pipeline.stages.StageClock`)."""
 
     @property
     def text(self) -> str:
