@@ -33,7 +33,10 @@ OCR_DPI_MAX = 250
 """Tesseract reads pages at their own resolution clamped to this range. Measured on the samples (13-14 pt
 type): OCR at 300 dpi is 0.1 point better (CER 1.50 vs 1.60 %) but costs ~30 % more Tesseract time;
 upsampling 200 dpi scans gains nothing (1.61 % at native resolution). Tesseract's time grows with the
-pixel count, so 300 dpi scans are shrunk to 250."""
+pixel count, so 300 dpi scans are shrunk to 250 (not 200: CER 1.45 vs 1.65 % on 70 single-page 300 dpi
+scans of the sample sets). Scans below 200 dpi are upsampled: on 58 single-page scans brought down to
+150 dpi it costs 11 % more Tesseract time and lowers CER from 2.90 to 2.70 % (light scans 1.39 -> 1.08,
+severe 5.46 -> 4.87)."""
 
 # Common scanner resolutions, used to snap an inferred resolution.
 _STANDARD_DPI = (100, 150, 200, 240, 300, 400, 600)
