@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
-from . import correction_log
+from . import correction_log, linkstate
 from .context import Context
 from .errors import PermanentError
 from .learn.service import maybe_retrain
@@ -87,9 +87,7 @@ def correct(ctx: Context, doc_id: str, changes: dict[str, Any], by: str) -> dict
         fields["doc_type_name"] = doc_type_name(cleaned["doc_type"])
     ctx.index.upsert(doc_id, fields)
     ctx.index.refresh()  # the review queue and search shown next see the correction
-    from .services.review import forget_state
-
-    forget_state()
+    linkstate.forget()  # the review queue's memo cannot see a changed field
     updated = ctx.index.get(doc_id) or {}
     store_meta(ctx, doc_id, updated)
     if _LABELS & cleaned.keys():

@@ -13,18 +13,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import time
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func, select
-
-from .. import dossiers
+from .. import dossiers, linkstate
 from ..context import Context
 from ..corrections import correct
 from ..coverage import link_suggestions
-from ..db import dossier_links, register_entries, register_links, translate
-from ..db import dossiers as dossiers_table
 from ..errors import PermanentError
 from ..ports import SearchQuery
 from ..reasons import RECORD_REASONS, review_reason
@@ -34,8 +29,6 @@ from ..register import load_links, load_register
 REASONS = ("failed", "low_confidence", "uncertain", "link", "dossier")
 _ONE_BY_ONE = ("low_confidence", "uncertain")  # failed files need a retry or a new scan, not a reading
 MAX_DEPTH = 10_000  # deepest item of the queue a page may start at
-STATE_SECONDS = 60.0  # longest a computed link/dossier state is reused while nothing it counts changed
-_STATE: dict[int, tuple[tuple[Any, ...], float, Any]] = {}
 
 
 def review_queue(ctx: Context, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
@@ -78,38 +71,9 @@ def _link_and_dossier_state(ctx: Context) -> tuple[dict[str, dict[str, Any]], di
     """doc_id -> {uploaded_at, reason, candidates} for result documents some register entries fit (not
     linked), and doc_id -> {uploaded_at, reason, fits} for documents that fit several dossiers by content.
 
-    Computing it reads every indexed record's metadata; the result is kept for ``STATE_SECONDS`` while
-    the counts and last changes of the indexed documents, register, links and dossiers stay the same
-    (a correction in this process forgets it at once, see :func:`forget_state`)."""
-    version = _state_version(ctx)
-    cached = _STATE.get(id(ctx))
-    if cached is not None and cached[0] == version and time.monotonic() < cached[1]:
-        return cached[2]
-    state = _compute_state(ctx)
-    _STATE.clear()  # one context per process serves requests: keep one entry
-    _STATE[id(ctx)] = (version, time.monotonic() + STATE_SECONDS, state)
-    return state
-
-
-def forget_state() -> None:
-    """Drop the cached link and dossier state (after a change this process made to a record)."""
-    _STATE.clear()
-
-
-def _state_version(ctx: Context) -> tuple[Any, ...]:
-    indexed = ctx.index.search(SearchQuery(state="indexed", limit=0, with_text=False, facets=False)).total
-    engine = ctx.database()
-    with translate("read the review state"), engine.connect() as conn:
-        parts = [
-            conn.execute(select(func.count(), func.max(table.c[column]))).one()
-            for table, column in (
-                (register_entries, "updated_at"),
-                (register_links, "at"),
-                (dossiers_table, "updated_at"),
-                (dossier_links, "linked_at"),
-            )
-        ]
-    return (indexed, *(tuple(p) for p in parts))
+    Computing it reads every indexed record's metadata; it is remembered while nothing it counts changes
+    (``workers.linkstate``)."""
+    return linkstate.remembered(ctx, "review", _compute_state)
 
 
 def _compute_state(ctx: Context) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
