@@ -75,10 +75,14 @@ def compute_coverage(
     records: Iterable[dict[str, Any]],
     links: dict[str, dict[str, Any]],
     as_of: date,
+    matches: dict[str, Match] | None = None,
 ) -> dict[str, Any]:
-    """The coverage report (the ``--json`` / API shape) from a register, index records and staff links."""
+    """The coverage report (the ``--json`` / API shape) from a register, index records and staff links.
+
+    ``matches``: :func:`match_documents` of the same arguments, when the caller has it already."""
     records = list(records)
-    matches = match_documents(records, entries, links)
+    if matches is None:
+        matches = match_documents(records, entries, links)
     done = {m.entry_id for m in matches.values()}
     day = as_of.isoformat()
     horizon = (as_of + timedelta(days=EXPIRING_DAYS)).isoformat()

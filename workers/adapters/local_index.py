@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -116,8 +117,7 @@ class LocalIndex:
         have = {row[1] for row in self._db.execute("PRAGMA table_info(doc_batches)")}
         if all(name in have for name, _kind in _BATCH_COLUMNS):
             return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             have = {row[1] for row in self._db.execute("PRAGMA table_info(doc_batches)")}
             for name, kind in _BATCH_COLUMNS:
                 if name not in have:
@@ -126,16 +126,11 @@ class LocalIndex:
                 "UPDATE doc_batches SET state = d.state, uploaded_at = d.uploaded_at, processed_at = d.processed_at "
                 "FROM docs d WHERE d.doc_id = doc_batches.doc_id"
             )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     def _split_bodies(self, columns: set[str]) -> None:
         """Move an older file's records out of ``docs`` (which then holds filter columns only, so filters,
         counts and facets read small rows) into ``bodies``, filling the columns added since."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             if "record" in {row[1] for row in self._db.execute("PRAGMA table_info(docs)")}:  # not done meanwhile
                 self._db.execute(_BODIES)
                 for name in ("review_reason", "processed_at"):
@@ -155,38 +150,38 @@ class LocalIndex:
                 for name in ("record", "meta"):
                     if name in columns:
                         self._db.execute(f"ALTER TABLE docs DROP COLUMN {name}")
+
+    def upsert(self, doc_id: str, fields: dict[str, Any]) -> None:
+        with self._writing():
+            self._upsert_locked(doc_id, fields)
+
+    def put_many(self, records: list[dict[str, Any]]) -> None:
+        with self._writing():
+            for record in records:
+                fields = {k: v for k, v in record.items() if k != "doc_id"}
+                self._upsert_locked(str(record["doc_id"]), fields, replace=True)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction under this object's lock; SQLite errors become ``TransientError``."""
+        with self._lock:
+            try:
+                with self._transaction():
+                    yield
+            except sqlite3.Error as exc:
+                raise TransientError(f"embedded index write failed: {exc}") from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` (the write lock first, so what is read inside stays true) … ``COMMIT``,
+        rolled back on any error."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-
-    def upsert(self, doc_id: str, fields: dict[str, Any]) -> None:
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    self._upsert_locked(doc_id, fields)
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-            except sqlite3.Error as exc:
-                raise TransientError(f"embedded index write failed: {exc}") from exc
-
-    def put_many(self, records: list[dict[str, Any]]) -> None:
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    for record in records:
-                        fields = {k: v for k, v in record.items() if k != "doc_id"}
-                        self._upsert_locked(str(record["doc_id"]), fields, replace=True)
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-            except sqlite3.Error as exc:
-                raise TransientError(f"embedded index write failed: {exc}") from exc
 
     def _upsert_locked(self, doc_id: str, fields: dict[str, Any], *, replace: bool = False) -> None:
         row = self._db.execute(

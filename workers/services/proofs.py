@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any
 
 from ..context import Context
-from ..coverage import compute_coverage, is_valid, result_records
+from ..coverage import compute_coverage, coverage_xlsx, is_valid, result_records
 from ..linking import match_documents
+from ..localtime import vn_now
 from ..register import COLUMNS, entry_id, load_links, load_register
 
 HOW = {"exact": "khớp đúng số ký hiệu", "repaired": "sửa lỗi OCR theo sổ", "manual": "cán bộ xác nhận"}
@@ -27,11 +28,12 @@ def coverage_with_proofs(ctx: Context, as_of: date) -> tuple[dict[str, Any], lis
     entries = load_register(ctx)
     links = load_links(ctx)
     records = list(result_records(ctx))
-    report = compute_coverage(entries, records, links, as_of)
+    matches = match_documents(records, entries, links)  # once, for the report and its proofs
+    report = compute_coverage(entries, records, links, as_of, matches)
     by_doc = {r["doc_id"]: r for r in records}
     linked: dict[str, list[dict[str, Any]]] = defaultdict(list)
     order = {"manual": 0, "exact": 1, "repaired": 2}
-    for match in sorted(match_documents(records, entries, links).values(), key=lambda m: (order[m.how], m.doc_id)):
+    for match in sorted(matches.values(), key=lambda m: (order[m.how], m.doc_id)):
         record = by_doc[match.doc_id]
         batches = record.get("batches") or [record.get("batch")]
         linked[match.entry_id].append(
@@ -59,3 +61,19 @@ def office_name(proofs: list[dict[str, Any]]) -> str:
         str(d["co_quan_ban_hanh"]).strip() for p in proofs for d in p["documents"] if d.get("co_quan_ban_hanh")
     )
     return names.most_common(1)[0][0] if names else ""
+
+
+def coverage_workbook(ctx: Context, as_of: date, exported_by: str, base_url: str) -> tuple[dict[str, Any], bytes]:
+    """(the report, the workbook an inspection team gets): proofs linked to ``base_url``'s document pages,
+    the office, who exported it and when (Vietnam time)."""
+    report, proofs = coverage_with_proofs(ctx, as_of)
+    base = base_url.rstrip("/")
+    data = coverage_xlsx(
+        report,
+        proofs=proofs,
+        office=office_name(proofs),
+        exported_by=exported_by,
+        exported_at=vn_now(),
+        document_url=lambda doc_id: f"{base}/documents/{doc_id}",
+    )
+    return report, data

@@ -13,11 +13,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from ... import audit
-from ...coverage import XLSX_MEDIA_TYPE, coverage, coverage_xlsx, parse_as_of
-from ...localtime import vn_now
+from ...coverage import XLSX_MEDIA_TYPE, coverage, parse_as_of
 from ...register import MAX_REGISTER_BYTES, import_register, register_info
 from ...services import register_links
-from ...services.proofs import coverage_with_proofs, office_name
+from ...services.proofs import coverage_workbook
 from ..deps import DB, Admin, Ctx, Principal, Staff, client_ip
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
@@ -83,15 +82,6 @@ def get_coverage_xlsx(request: Request, who: Staff, ctx: Ctx, db: DB, as_of: AsO
     """The coverage report as a workbook for an inspection team, with the document proving each digitized
     result and who exported it when (audited as an export). (staff)"""
     _audit(request, db, who, "export")
-    report, proofs = coverage_with_proofs(ctx, parse_as_of(as_of))
-    base = str(request.base_url).rstrip("/")
-    data = coverage_xlsx(
-        report,
-        proofs=proofs,
-        office=office_name(proofs),
-        exported_by=who.name,
-        exported_at=vn_now(),
-        document_url=lambda doc_id: f"{base}/documents/{doc_id}",
-    )
+    report, data = coverage_workbook(ctx, parse_as_of(as_of), who.name, str(request.base_url))
     headers = {"Content-Disposition": f'attachment; filename="bao-cao-so-hoa-{report["as_of"]}.xlsx"'}
     return Response(data, media_type=XLSX_MEDIA_TYPE, headers=headers)

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ... import audit
-from ...coverage import XLSX_MEDIA_TYPE, coverage_xlsx
-from ...localtime import vn_now, vn_today
+from ...coverage import XLSX_MEDIA_TYPE
+from ...localtime import vn_today
 from ...register import register_info
-from ...services.proofs import coverage_with_proofs, office_name
+from ...services.proofs import coverage_with_proofs, coverage_workbook
 from ..deps import DB, Ctx, Staff, client_ip
 from .dates import parse_vn_date
 from .labels import field_name
@@ -65,16 +65,7 @@ def coverage_export(request: Request, who: Staff, ctx: Ctx, db: DB, as_of: str =
     day = parse_vn_date(typed) if typed else vn_today()
     if day is None:
         return coverage_page(request, who, ctx, as_of)
-    report, proofs = coverage_with_proofs(ctx, day)
-    base = str(request.base_url).rstrip("/")
-    data = coverage_xlsx(
-        report,
-        proofs=proofs,
-        office=office_name(proofs),
-        exported_by=who.name,
-        exported_at=vn_now(),
-        document_url=lambda doc_id: f"{base}/documents/{doc_id}",
-    )
+    _report, data = coverage_workbook(ctx, day, who.name, str(request.base_url))
     audit.record(db, who.name, "export", "coverage.xlsx", client_ip(request), as_of=day.isoformat())
     filename = f"bao-cao-so-hoa-{day.isoformat()}.xlsx"
     return Response(
