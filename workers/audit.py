@@ -83,15 +83,22 @@ def entries(
     user: str | None = None,
     action: str | None = None,
     target: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[int, list[Entry]]:
-    """(total, newest first) matching the filters."""
+    """(total, newest first) matching the filters; ``since`` and ``until`` bound the time as
+    [since, until) (aware datetimes, any zone)."""
     filters = [
         column == value
         for column, value in ((audit_log.c.user_name, user), (audit_log.c.action, action), (audit_log.c.target, target))
         if value
     ]
+    if since is not None:
+        filters.append(audit_log.c.at >= since.astimezone(UTC))
+    if until is not None:
+        filters.append(audit_log.c.at < until.astimezone(UTC))
     count = select(func.count()).select_from(audit_log).where(*filters)
     page = select(audit_log).where(*filters).order_by(audit_log.c.id.desc()).limit(limit).offset(offset)
     with translate("read the audit log"), db.engine.connect() as conn:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 import time
 from collections import Counter
@@ -17,6 +16,7 @@ from pydantic import ValidationError
 from . import metrics
 from .commands import print_json
 from .context import Context
+from .cores import available_cores
 from .errors import ConfigError, NotFoundError, SohoaError, TransientError, describe
 from .logs import configure_logging
 from .records import dump_view
@@ -24,14 +24,6 @@ from .searchtext import plain_snippet
 from .settings import Settings, is_loopback
 
 log = logging.getLogger("workers")
-
-
-def available_cores() -> int:
-    """Cores this process may run on (a container's CPU set, not the host's count)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def load_settings(cluster: bool = False) -> Settings:

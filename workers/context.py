@@ -22,10 +22,6 @@ def derived_key(doc_id: str, name: str) -> str:
     return f"derived/{doc_id[:2]}/{doc_id}/{name}"
 
 
-def correction_key(doc_id: str) -> str:
-    return f"corrections/{doc_id[:2]}/{doc_id}.json"
-
-
 @dataclass
 class Context:
     """Use as ``with Context.open(settings) as ctx: ...``; leaving the block closes the backends."""

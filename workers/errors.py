@@ -100,6 +100,11 @@ CATALOGUE: dict[str, ErrorInfo] = {
     "bad_password": ErrorInfo(400, "Mật khẩu không hợp lệ. (Invalid password.)"),
     "bad_role": ErrorInfo(400, "Vai trò không hợp lệ. (Invalid role.)"),
     "user_exists": ErrorInfo(400, "Người dùng đã có. (User exists.)"),
+    "link_conflict": ErrorInfo(
+        409,
+        "Mục trong sổ đã được liên kết với tài liệu khác; nếu liên kết đó nhầm, hãy bỏ nó trước. "
+        "(The register entry is linked to another document.)",
+    ),
     "not_a_result": ErrorInfo(400, "Tài liệu này không phải kết quả giải quyết TTHC. (Not a result.)"),
     "not_failed": ErrorInfo(400, "Chỉ xử lý lại được tệp bị lỗi. (Only failed files can be retried.)"),
     "not_indexed": ErrorInfo(400, "Tài liệu chưa xử lý xong. (The document is not processed yet.)"),

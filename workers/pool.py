@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import threading
@@ -99,8 +100,11 @@ def run_pool(settings: Settings, processes: int, *, drain: bool = False) -> int:
 
     previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        while any(c.is_alive() for c in children) and not stopping.is_set():
-            stopping.wait(0.5)
+        while not stopping.is_set():
+            running = [c.sentinel for c in children if c.is_alive()]
+            if not running:
+                break
+            multiprocessing.connection.wait(running, timeout=0.5)  # returns as soon as one exits
         if stopping.is_set():
             for child in children:
                 if child.is_alive():

@@ -240,7 +240,7 @@ def save_link(ctx: Context, doc_id: str, entry: dict[str, Any] | None, by: str) 
     """Store that ``doc_id`` is ``entry`` (None: no entry) as stated by ``by``, with its history.
 
     Storage only: the rules (who, which documents may be linked) are in ``workers.services.register_links``.
-    Raises ``PermanentError`` (``bad_value``) when another document is linked to ``entry`` already.
+    Raises ``PermanentError`` (``link_conflict``) when another document is linked to ``entry`` already.
     """
     now = datetime.now(UTC)
     ident = entry_id(entry["so_ky_hieu"], entry["ngay_ban_hanh"]) if entry else None
@@ -257,7 +257,7 @@ def save_link(ctx: Context, doc_id: str, entry: dict[str, Any] | None, by: str) 
             f"Mục {key} trong sổ đã được liên kết với tài liệu {holder}. Nếu tài liệu đó "
             f"liên kết nhầm, hãy bỏ liên kết trước: sohoa register unlink {holder} --by ... "
             "(The entry is linked to another document.)",
-            code="bad_value",
+            code="link_conflict",
         ) from exc
     return {"doc_id": doc_id, "entry_id": ident, "register_key": key, "by": by, "at": _iso(now)}
 

@@ -17,6 +17,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .cores import available_cores
+
 CLUSTER_DEFAULTS = {
     "database": "postgresql://sohoa@127.0.0.1:5432/sohoa",
     "bus": "kafka://127.0.0.1:9092",
@@ -92,7 +94,7 @@ class Settings(BaseSettings):
 
     # OCR
     ocr_lang: str = "vie"
-    ocr_jobs: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    ocr_jobs: int = Field(default_factory=available_cores)
     ocr_dpi: int = 300
     low_confidence: float = Field(70.0, description="documents under this mean word confidence go to review")
 

@@ -8,6 +8,7 @@ import multiprocessing
 import re
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,7 @@ def test_an_entry_is_linked_to_one_document_and_every_statement_is_kept(ctx: Con
     save_link(ctx, _doc(1), _entry(1), "lan")
     with pytest.raises(PermanentError) as clash:
         save_link(ctx, _doc(2), _entry(1), "minh")
-    assert clash.value.code == "bad_value" and _doc(1) in clash.value.message
+    assert clash.value.code == "link_conflict" and _doc(1) in clash.value.message
     save_link(ctx, _doc(1), _entry(2), "lan")  # the document moves to another entry: its one row changes
     save_link(ctx, _doc(2), _entry(1), "minh")  # ... which frees the first entry
     save_link(ctx, _doc(3), None, "minh")  # "no entry" for many documents: NULLs never clash
@@ -203,6 +204,31 @@ def test_users_sessions_tokens_and_the_audit_log(db_settings: Settings, fast_bcr
             ("login", None, {}),
         ]
         assert audit.entries(db, action="view", limit=1)[0] == 2 and len(audit.entries(db, limit=1)[1]) == 1
+
+
+def test_audit_time_window_is_a_filter_of_the_query(db_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Entries at 23:30 and 00:30 Vietnam time on either side of midnight, and one a day later.
+    moments = iter(
+        datetime(2026, 3, d, h, 30, tzinfo=UTC)
+        for d, h in ((14, 16), (14, 17), (15, 17))  # 23:30, 00:30, next
+    )
+
+    class _Clock(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> datetime:
+            return next(moments)
+
+    monkeypatch.setattr(audit, "datetime", _Clock)
+    with closing(AppDB.open(db_settings)) as db:
+        for target in ("before", "day", "after"):
+            audit.record(db, "lan", "view", target)
+        vn = timezone(timedelta(hours=7))
+        day = datetime(2026, 3, 15, tzinfo=vn), datetime(2026, 3, 16, tzinfo=vn)
+        total, rows = audit.entries(db, since=day[0], until=day[1])
+        assert total == 1 and [e.target for e in rows] == ["day"]
+        assert [e.target for e in audit.entries(db, since=day[0])[1]] == ["after", "day"]
+        assert [e.target for e in audit.entries(db, until=day[0])[1]] == ["before"]
+        assert audit.entries(db, user="minh", since=day[0])[0] == 0
 
 
 def _client_of(settings: Settings) -> TestClient:

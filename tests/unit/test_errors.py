@@ -17,7 +17,7 @@ PINNED = {
     "bad_event",
     # requests
     "bad_value", "bad_field", "bad_batch", "bad_register", "bad_name", "bad_password", "bad_role", "user_exists",
-    "not_a_result", "not_failed", "not_indexed", "original_missing", "preview_failed", "index_rejected",
+    "link_conflict", "not_a_result", "not_failed", "not_indexed", "original_missing", "preview_failed", "index_rejected",
     "not_found", "unauthorized", "forbidden", "bad_token", "csrf_failed", "request_too_large", "request_timeout",
     "too_many_requests", "preview_too_large", "document_failed",
     # installation and dependencies

@@ -256,7 +256,7 @@ def test_an_entry_is_linked_to_one_document_at_most(ctx: Context) -> None:
     link(ctx, "d1", "15/GP-SCT|2022-04-08", by="lan")
     with pytest.raises(PermanentError) as err:
         link(ctx, "d2", "15/GP-SCT|2022-04-08", by="minh")
-    assert err.value.code == "bad_value" and "d1" in err.value.message
+    assert err.value.code == "link_conflict" and "d1" in err.value.message
     assert set(load_links(ctx)) == {"d1"}  # the refused link left nothing behind, not even history
     assert [h["doc_id"] for h in link_history(ctx)] == ["d1"]
     link(ctx, "d1", "15/GP-SCT|2022-04-08", by="lan")  # the same link again is no conflict

@@ -27,9 +27,9 @@ def _check(ctx: Context, doc_id: str, by: str, linking: bool) -> str:
 def link(ctx: Context, doc_id: str, key: str, by: str) -> dict[str, Any]:
     """Staff confirm that ``doc_id`` is the result ``SO_KY_HIEU|YYYY-MM-DD``; overrides automatic matching.
 
-    Raises ``NotFoundError`` (no such document / entry) or ``PermanentError`` (``bad_value`` for a bad key,
-    an empty ``by`` or an entry linked to another document already; ``not_a_result`` for an application,
-    receipt or minutes).
+    Raises ``NotFoundError`` (no such document / entry) or ``PermanentError`` (``bad_value`` for a bad key
+    or an empty ``by``; ``link_conflict`` for an entry linked to another document already; ``not_a_result``
+    for an application, receipt or minutes).
     """
     entry = get_entry(ctx, key)
     return save_link(ctx, doc_id, entry, _check(ctx, doc_id, by, linking=True))

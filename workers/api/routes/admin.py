@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 
 from ... import audit
 from ...services import users
@@ -96,9 +96,13 @@ def get_audit(
     user: str | None = None,
     action: str | None = None,
     target: str | None = None,
+    since: AwareDatetime | None = Query(None, description="from this moment on (ISO 8601 with a zone)"),
+    until: AwareDatetime | None = Query(None, description="before this moment (ISO 8601 with a zone)"),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
-    """The audit log, newest first. (admin)"""
-    total, rows = audit.entries(db, user=user, action=action, target=target, limit=limit, offset=offset)
+    """The audit log, newest first; ``since``/``until`` bound the time as [since, until). (admin)"""
+    total, rows = audit.entries(
+        db, user=user, action=action, target=target, since=since, until=until, limit=limit, offset=offset
+    )
     return {"total": total, "entries": [r.__dict__ for r in rows]}

@@ -1,8 +1,8 @@
 """The audit log page (admin): who did what to which file, when, filtered by user, action and a range
 of days (Vietnam time), and exported as CSV for an inspection.
 
-Documents are named by their file name, not their SHA-256 id. The day range is applied here, over the
-log newest first, stopping at the first entry older than the range (the log has no date filter yet).
+Documents are named by their file name, not their SHA-256 id. The day range is a filter of the log's
+query (:func:`workers.audit.entries`), so a page costs the same whatever the range.
 """
 
 from __future__ import annotations
@@ -40,14 +40,24 @@ class Filters:
     start: date | None = None
     end: date | None = None
 
-    def window(self) -> tuple[str | None, str | None]:
-        """The day range as UTC ISO bounds [since, until) of the stored times."""
-        since = until = None
-        if self.start:
-            since = datetime.combine(self.start, time(), VN_TIME).astimezone(UTC).isoformat()
-        if self.end:
-            until = datetime.combine(self.end + timedelta(days=1), time(), VN_TIME).astimezone(UTC).isoformat()
+    def window(self) -> tuple[datetime | None, datetime | None]:
+        """The day range as bounds [since, until) of the stored times (midnight, Vietnam time)."""
+        since = datetime.combine(self.start, time(), VN_TIME) if self.start else None
+        until = datetime.combine(self.end + timedelta(days=1), time(), VN_TIME) if self.end else None
         return since, until
+
+    def query(self, db: AppDB, *, limit: int, offset: int) -> tuple[int, list[audit.Entry]]:
+        """(total, newest first) of the entries these filters select."""
+        since, until = self.window()
+        return audit.entries(
+            db,
+            user=self.user or None,
+            action=self.action or None,
+            since=since,
+            until=until,
+            limit=limit,
+            offset=offset,
+        )
 
 
 def _utc(at: Any) -> str:
@@ -56,35 +66,14 @@ def _utc(at: Any) -> str:
 
 
 def _matching(db: AppDB, filters: Filters) -> Iterator[audit.Entry]:
-    """Entries of the filters, newest first."""
-    since, until = filters.window()
+    """Every entry of the filters, newest first, read a chunk at a time."""
     offset = 0
     while True:
-        _total, chunk = audit.entries(
-            db, user=filters.user or None, action=filters.action or None, limit=_CHUNK, offset=offset
-        )
-        for entry in chunk:
-            at = _utc(entry.at)
-            if since and at < since:
-                return
-            if not until or at < until:
-                yield entry
+        _total, chunk = filters.query(db, limit=_CHUNK, offset=offset)
+        yield from chunk
         if len(chunk) < _CHUNK:
             return
         offset += _CHUNK
-
-
-def _page(db: AppDB, filters: Filters, page: int) -> tuple[int, list[audit.Entry]]:
-    if not (filters.start or filters.end):
-        return audit.entries(
-            db,
-            user=filters.user or None,
-            action=filters.action or None,
-            limit=AUDIT_PAGE,
-            offset=(page - 1) * AUDIT_PAGE,
-        )
-    found = list(_matching(db, filters))
-    return len(found), found[(page - 1) * AUDIT_PAGE : page * AUDIT_PAGE]
 
 
 def _names(ctx: Context, entries: list[audit.Entry]) -> dict[str, str]:
@@ -123,7 +112,7 @@ def audit_page(
     page: int = Query(1, ge=1, le=100_000),
 ) -> Response:
     filters, error = _filters(user, action, start, end)
-    total, entries = _page(db, filters, page)
+    total, entries = filters.query(db, limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE)
     query = {"user": filters.user, "action": action, "from": start.strip(), "to": end.strip()}
     return render(
         request,
