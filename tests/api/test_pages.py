@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from tests.api.conftest import World
 from workers import audit
-from workers.register import import_register
+from workers.api.web import register_view
+from workers.register import import_register, load_register
 
 REGISTER = (
     "so_ky_hieu,loai,ngay_ban_hanh,hieu_luc_den,chu_the,linh_vuc\n"
@@ -281,6 +282,28 @@ def test_document_page_links_and_unlinks_the_register_entry(world: World) -> Non
     page = client.get(linked.headers["location"])
     assert "<strong>13/GP-SCT</strong> ngày 01/04/2023" in page.text and "cán bộ xác nhận (staff," in page.text
     assert audit.entries(world.db, action="register_link")[0] == 2
+
+
+def test_document_page_reads_the_register_again_only_when_it_changed(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[int] = []
+
+    def counted(ctx: Any) -> list[dict[str, Any]]:
+        entries = load_register(ctx)
+        reads.append(len(entries))
+        return entries
+
+    monkeypatch.setattr(register_view, "load_register", counted)
+    staff = world.as_role("staff")
+    import_register(world.ctx, REGISTER.encode())
+    for _ in range(3):
+        assert "<strong>12/GP-SCT</strong>" in world.client.get(f"/documents/{world.doc}", headers=staff).text
+    assert reads == [3]
+    moved = REGISTER.replace("12/GP-SCT,Giấy phép bán lẻ rượu,2023-03-15", "12/GP-SCT,Giấy phép bán lẻ rượu,2023-03-16")
+    import_register(world.ctx, moved.encode(), replace=True)  # the entry the page matched is gone
+    page = world.client.get(f"/documents/{world.doc}", headers=staff).text
+    assert reads == [3, 3] and "<strong>12/GP-SCT</strong> ngày 15/03/2023" not in page
 
 
 def test_document_page_keeps_the_search_and_leads_to_the_next_hit(world: World) -> None:

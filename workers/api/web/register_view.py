@@ -1,18 +1,23 @@
 """A document and the register of issued results, as the document page shows it: which entry it is
 (and how that was decided), or which entries may be it, for staff to link or unlink.
 
-Reads the whole register once per page (suggestions need the entries that share the number or the
-date, up to OCR look-alikes) and this document's staff link; matching is
-``workers.linking.match_documents`` on this one document.
+Suggestions need the entries that share the number or the date, up to OCR look-alikes, so the page
+needs the whole register and its linking index: they are kept per database and rebuilt only when the
+register changes (its entry count or last update, one small query per view). Matching is
+``workers.linking.match_documents`` on this one document and its staff link.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func, select
+
 from ...context import Context
 from ...coverage import wants_link
+from ...db import register_entries, translate
 from ...linking import RegisterIndex, match_documents, suggestions
 from ...register import NON_RESULT_TYPES, load_links_for, load_register
 
@@ -42,12 +47,11 @@ def register_view(ctx: Context, record: dict[str, Any]) -> RegisterView:
     """The register side of ``record`` (see :class:`RegisterView`)."""
     if record.get("state") != "indexed" or record.get("doc_type") in NON_RESULT_TYPES:
         return RegisterView()
-    entries = load_register(ctx)
+    entries, index = _register(ctx)
     if not entries:
         return RegisterView()
     doc_id = record["doc_id"]
     links = load_links_for(ctx, [doc_id])  # matching one document needs its own staff link only
-    index = RegisterIndex(entries)
     match = match_documents([record], entries, links, index).get(doc_id)
     link = links.get(doc_id)
     if match is not None:
@@ -55,3 +59,24 @@ def register_view(ctx: Context, record: dict[str, Any]) -> RegisterView:
     candidates = suggestions(record, index) if wants_link(record, links) or link else []
     shown = bool(link or candidates or wants_link(record, {}))
     return RegisterView(shown, None, "", link, candidates)
+
+
+_held: dict[str, tuple[tuple[Any, ...], list[dict[str, Any]], RegisterIndex]] = {}
+_lock = threading.Lock()
+
+
+def _register(ctx: Context) -> tuple[list[dict[str, Any]], RegisterIndex]:
+    """The register and its linking index (shared, read only), read again only when it changed."""
+    engine = ctx.database()
+    with translate("read the register"), engine.connect() as conn:
+        stamp = tuple(conn.execute(select(func.count(), func.max(register_entries.c.updated_at))).one())
+    where = engine.url.render_as_string(hide_password=True)
+    with _lock:
+        held = _held.get(where)
+    if held is not None and held[0] == stamp:
+        return held[1], held[2]
+    entries = load_register(ctx)
+    index = RegisterIndex(entries)
+    with _lock:
+        _held[where] = (stamp, entries, index)
+    return entries, index
