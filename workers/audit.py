@@ -96,9 +96,9 @@ def entries(
         if value
     ]
     if since is not None:
-        filters.append(audit_log.c.at >= since.astimezone(UTC))
+        filters.append(audit_log.c.at >= since)  # the column's type stores and compares in UTC
     if until is not None:
-        filters.append(audit_log.c.at < until.astimezone(UTC))
+        filters.append(audit_log.c.at < until)
     count = select(func.count()).select_from(audit_log).where(*filters)
     page = select(audit_log).where(*filters).order_by(audit_log.c.id.desc()).limit(limit).offset(offset)
     with translate("read the audit log"), db.engine.connect() as conn:

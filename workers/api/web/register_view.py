@@ -2,22 +2,20 @@
 (and how that was decided), or which entries may be it, for staff to link or unlink.
 
 Suggestions need the entries that share the number or the date, up to OCR look-alikes, so the page
-needs the whole register and its linking index: they are kept per database and rebuilt only when the
-register changes (its entry count or last update, one small query per view). Matching is
+needs the whole register and its linking index: they are kept (:mod:`workers.linkstate`) and rebuilt
+only when the register changes (its entry count or last update, one small query per view). Matching is
 ``workers.linking.match_documents`` on this one document and its staff link.
 """
 
 from __future__ import annotations
 
-import threading
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-
+from ... import linkstate
 from ...context import Context
 from ...coverage import wants_link
-from ...db import register_entries, translate
 from ...linking import RegisterIndex, match_documents, suggestions
 from ...register import NON_RESULT_TYPES, load_links_for, load_register
 
@@ -61,22 +59,11 @@ def register_view(ctx: Context, record: dict[str, Any]) -> RegisterView:
     return RegisterView(shown, None, "", link, candidates)
 
 
-_held: dict[str, tuple[tuple[Any, ...], list[dict[str, Any]], RegisterIndex]] = {}
-_lock = threading.Lock()
-
-
 def _register(ctx: Context) -> tuple[list[dict[str, Any]], RegisterIndex]:
     """The register and its linking index (shared, read only), read again only when it changed."""
-    engine = ctx.database()
-    with translate("read the register"), engine.connect() as conn:
-        stamp = tuple(conn.execute(select(func.count(), func.max(register_entries.c.updated_at))).one())
-    where = engine.url.render_as_string(hide_password=True)
-    with _lock:
-        held = _held.get(where)
-    if held is not None and held[0] == stamp:
-        return held[1], held[2]
+    return linkstate.remembered(ctx, "register", _load_register, stamp=linkstate.register_version, max_seconds=math.inf)
+
+
+def _load_register(ctx: Context) -> tuple[list[dict[str, Any]], RegisterIndex]:
     entries = load_register(ctx)
-    index = RegisterIndex(entries)
-    with _lock:
-        _held[where] = (stamp, entries, index)
-    return entries, index
+    return entries, RegisterIndex(entries)
