@@ -405,11 +405,6 @@ def run_worker(settings: Settings, *, drain: bool = False, stop: threading.Event
     return handled
 
 
-DRAIN_POLL_SECONDS = 0.25
-"""How long a draining worker waits for a message before it asks whether the queue is empty: the end of
-a batch is seen within a quarter second, not a second (the last worker's wait is wall time of the whole
-batch)."""
-
 RECONNECT_AFTER = 6
 """Failures in a row after which the worker drops its clients and opens new ones: a client left in a bad
 state by a server restart (a producer whose session the broker forgot) then recovers too."""
@@ -423,7 +418,7 @@ def _loop(
     failures = 0
     while not stop.is_set():
         try:
-            message = ctx.bus.receive(settings.topic_uploaded, timeout=DRAIN_POLL_SECONDS if drain else 1.0)
+            message = ctx.bus.receive(settings.topic_uploaded, timeout=1.0)
             heartbeat.beat(ready=True)
             if message is None:
                 if drain and ctx.bus.pending(settings.topic_uploaded) == 0:

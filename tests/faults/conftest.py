@@ -154,6 +154,16 @@ def stop_worker(proc: subprocess.Popen[str], grace: float = 60.0) -> str:
     return proc.stderr.read() if proc.stderr else ""
 
 
+def finish_worker(proc: subprocess.Popen[str], timeout: float) -> int:
+    """Wait for a draining worker to exit; past ``timeout`` stop it, so that it cannot outlive the test and
+    load the machine for the tests after it, and fail with its log."""
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        log = stop_worker(proc, grace=10)
+        pytest.fail(f"the draining worker had not finished after {timeout} s; its log:\n{log[-3000:]}")
+
+
 def make_batch(tmp_path: Path, count: int, tag: str = "doc") -> Path:
     folder = tmp_path / f"batch-{tag}"
     folder.mkdir()

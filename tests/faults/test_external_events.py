@@ -14,7 +14,7 @@ import pytest
 from kafka import KafkaProducer
 from minio import Minio
 
-from tests.faults.conftest import start_worker
+from tests.faults.conftest import finish_worker, start_worker
 from tests.unit.fake_pipeline import fake_file
 from workers.context import Context, original_key
 from workers.settings import Settings
@@ -67,7 +67,7 @@ def test_external_events_are_processed_checked_and_dead_lettered(fault_settings:
         producer.send(topic, key=b"junk", value=b'{"type": "file.uploaded", "doc_id": 42').get(30)
         producer.close()
         worker = start_worker(fault_settings, drain=True, delay=0.0)
-        assert worker.wait(timeout=120) == 0
+        assert finish_worker(worker, 120) == 0
         record = ctx.index.get(good_id)
         assert record is not None and record["state"] == "indexed"
         assert (record["filename"], record["batch"], record["dossier"], record["size"]) == (

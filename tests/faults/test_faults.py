@@ -16,6 +16,7 @@ import pytest
 from tests.faults.conftest import (
     Services,
     check_invariants,
+    finish_worker,
     ingest_cli,
     make_batch,
     start_slow_ingest,
@@ -46,7 +47,7 @@ def test_worker_killed_at_each_point_then_restarted(point: str, fault_settings: 
         assert doomed.returncode == -9, "the fault point was never reached"
         started = time.monotonic()
         survivor = start_worker(fault_settings, drain=True, delay=0.05)
-        survivor.wait(timeout=180)
+        finish_worker(survivor, 180)
         recovery = time.monotonic() - started
         assert survivor.returncode == 0
         found = check_invariants(ctx, fault_settings, folder, "kill")
@@ -127,7 +128,7 @@ def test_server_down_during_ingest_then_ingest_again(
         again = ingest_cli(fault_settings, folder, "ingest")  # the operator runs the same command again
         assert again.returncode == 0, again.stderr[-3000:]
         worker = start_worker(fault_settings, drain=True, delay=0.05)
-        worker.wait(timeout=180)
+        finish_worker(worker, 180)
         assert worker.returncode == 0
         found = check_invariants(ctx, fault_settings, folder, "ingest")
         _report(f"{service} down during ingest", **found.__dict__)
