@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 import pytest
@@ -231,6 +232,25 @@ class Check:
     false_crashes: int
 
 
+def read_events(ctx: Context, topic: str, enough: Callable[[list[dict[str, Any]]], bool]) -> list[dict[str, Any]]:
+    """The events on ``topic``, acked as read. Reading joins the workers' consumer group, which first waits
+    for a member killed without a goodbye to be evicted (the session timeout, 10 s): so wait up to a
+    minute until ``enough`` holds of what was read, then read on until the topic stays quiet for 3 s, to
+    catch duplicates."""
+    events: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 60
+    while True:
+        left = deadline - time.monotonic()
+        waiting = left > 0 and not enough(events)
+        m = ctx.bus.receive(topic, timeout=left if waiting else 3.0)
+        if m is None:
+            if waiting:
+                continue
+            return events
+        events.append(json.loads(m.value))
+        ctx.bus.ack(m)
+
+
 def check_invariants(ctx: Context, settings: Settings, folder: Path, batch: str) -> Check:
     """Every file once in a terminal state, originals intact, one index record and one effective
     ``file.processed`` (one event id) per document, no ``worker_crashed``."""
@@ -242,10 +262,8 @@ def check_invariants(ctx: Context, settings: Settings, folder: Path, batch: str)
     for doc_id, path in expected.items():
         assert ctx.store.get_bytes(original_key(doc_id)) == path.read_bytes(), f"original of {path.name} damaged"
     events: dict[str, set[str]] = {}
-    while (m := ctx.bus.receive(settings.topic_results, timeout=3.0)) is not None:
-        event = json.loads(m.value)
+    for event in read_events(ctx, settings.topic_results, lambda seen: {e["doc_id"] for e in seen} >= set(expected)):
         events.setdefault(event["doc_id"], set()).add(event["event_id"])
-        ctx.bus.ack(m)
     found = Check(
         documents=len(expected),
         lost=len(set(expected) - set(by_id)),
