@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import make_settings
 from tests.unit.test_ocr import _lines, overlap, png_file, render_page
-from workers.errors import PermanentError, TransientError
+from workers.errors import ConfigError, PermanentError, TransientError
 from workers.pipeline import prepare, recognizer, tesseract
 from workers.pipeline.ocr import read_document
 from workers.settings import Limits
@@ -201,3 +201,20 @@ def test_a_forked_process_does_not_use_or_stop_its_parents_recognizers(tmp_path:
         rec.read(pages[1], tmp_path / "after_fork", dpi=200, pdf=False, timeout=60, cancel=None)
     words = tesseract.parse_tsv((tmp_path / "after_fork.tsv").read_text(encoding="utf-8"))
     assert overlap("\n".join(OTHER_LINES), " ".join(w.text for w in words)) > 0.8
+
+
+def test_variables_are_set_in_the_child_and_a_recognizer_is_reused_only_with_the_same_ones(
+    tmp_path: Path, pages: list[Path]
+) -> None:
+    with recognizer.session("vie", 1536, ENV, tesseract.PAGE_VARIABLES) as rec:
+        first = rec.pid
+        rec.read(pages[1], tmp_path / "with", dpi=200, pdf=False, timeout=60, cancel=None)
+    with recognizer.session("vie", 1536, ENV, {"tessedit_char_whitelist": "0123456789"}) as rec:
+        assert rec.pid != first  # other variables, another child
+        rec.read(pages[1], tmp_path / "digits", dpi=200, pdf=False, timeout=60, cancel=None)
+    with recognizer.session("vie", 1536, ENV, tesseract.PAGE_VARIABLES) as rec:
+        assert rec.pid == first
+    digits = " ".join(w.text for w in tesseract.parse_tsv((tmp_path / "digits.tsv").read_text(encoding="utf-8")))
+    assert digits and set(digits) <= set("0123456789 ")  # the variable took effect in that child
+    with pytest.raises(ConfigError, match="no_such_variable"):
+        recognizer.Recognizer("vie", 1536, ENV, {"no_such_variable": "1"})

@@ -1,13 +1,19 @@
 """The long-lived recognizer's child program: Tesseract loaded once, pages read one after the other.
 
-Not imported by Sohoa: :mod:`.recognizer` runs this file as ``python -I -S _tess_server.py LANG`` (standard
-library only, so it starts in milliseconds and carries no state of the worker). It talks JSON lines:
+Not imported by Sohoa: :mod:`.recognizer` runs this file (standard library only, so it starts in
+milliseconds and carries no state of the worker). It talks JSON lines:
 
-* on start it loads the language once and writes ``{"ready": true}``, or ``{"ok": false, "error": ...}``
-  and exits (``nolib`` when ``libtesseract`` cannot be loaded, ``init`` when the language fails to load);
+* ``python -I -S _tess_server.py LANG OPTIONS``, OPTIONS a JSON object: ``variables`` are set once
+  after the language is loaded (the command line's ``-c NAME=VALUE``); ``rawlines``, the path of the raw
+  line images library (:mod:`.rawlines`), is loaded before ``libtesseract``, so that Tesseract hands
+  its line images to the LSTM network without the PNG round trip;
+* on start it loads the language once and writes ``{"ready": true, "rawlines": BOOL}``, or ``{"ok":
+  false, "error": ...}`` and exits (``nolib`` when ``libtesseract`` cannot be loaded, ``init`` when the
+  language fails to load, ``rawlines`` when the raw line images library does);
 * for each request ``{"image": PATH, "out": BASE, "dpi": N, "pdf": BOOL}`` it runs what the command line
   ``tesseract PATH BASE -l LANG --dpi N [-c textonly_pdf=1] tsv [pdf]`` runs (the same library call, so
-  the same ``BASE.tsv`` and ``BASE.pdf``) and writes ``{"ok": true, "cpu": SECONDS}`` or
+  the same ``BASE.tsv`` and ``BASE.pdf``) and writes ``{"ok": true, "cpu": SECONDS, "raw_lines": N}`` (N line
+  images passed raw) or
   ``{"ok": false, "error": "failed", "detail": LAST_MESSAGES}``.
 
 It exits when its input ends (the parent closed it or died) or when its parent is gone. Resource limits
@@ -40,6 +46,16 @@ def _load() -> ctypes.CDLL | None:
         _declare(lib)
         return lib
     return None
+
+
+def _load_rawlines(path: str) -> ctypes.CDLL | None:
+    """The raw line images library, loaded for every library loaded after it (RTLD_GLOBAL), or None."""
+    try:
+        lib = ctypes.CDLL(path, mode=os.RTLD_GLOBAL)
+    except OSError:
+        return None
+    lib.sohoa_rawlines_read.restype = ctypes.c_uint64
+    return lib if lib.sohoa_rawlines_ready() == 1 else None
 
 
 def _declare(lib: ctypes.CDLL) -> None:
@@ -115,6 +131,12 @@ def main(argv: list[str]) -> int:
     messages = _Messages()
     os.dup2(2, 1)
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    options: dict[str, Any] = json.loads(argv[2]) if len(argv) > 2 else {}
+    rawlines = _load_rawlines(options["rawlines"]) if options.get("rawlines") else None
+    if options.get("rawlines") and rawlines is None:
+        detail = f"{options['rawlines']} does not load; rebuild it: python -m workers.pipeline.rawlines --force"
+        _reply(out, {"ok": False, "error": "rawlines", "detail": detail})
+        return 2
     lib = _load()
     if lib is None:
         _reply(out, {"ok": False, "error": "nolib", "detail": "libtesseract not found"})
@@ -124,14 +146,20 @@ def main(argv: list[str]) -> int:
         _reply(out, {"ok": False, "error": "init", "detail": messages.tail()})
         return 2
     lib.TessBaseAPISetPageSegMode(api, _PSM_AUTO)
+    for name, value in options.get("variables", {}).items():
+        if not lib.TessBaseAPISetVariable(api, name.encode(), str(value).encode()):
+            _reply(out, {"ok": False, "error": "init", "detail": f"unknown Tesseract variable {name}"})
+            return 2
     datapath = lib.TessBaseAPIGetDatapath(api) or b""
-    _reply(out, {"ready": True})
+    _reply(out, {"ready": True, "rawlines": rawlines is not None})
     for line in sys.stdin:
         request = json.loads(line)
         messages.reset()
         started = time.process_time()
+        lines_before = rawlines.sohoa_rawlines_read() if rawlines is not None else 0
         if _page(lib, api, datapath, request):
-            _reply(out, {"ok": True, "cpu": round(time.process_time() - started, 4)})
+            raw_lines = rawlines.sohoa_rawlines_read() - lines_before if rawlines is not None else 0
+            _reply(out, {"ok": True, "cpu": round(time.process_time() - started, 4), "raw_lines": raw_lines})
         else:
             _reply(out, {"ok": False, "error": "failed", "detail": messages.tail()})
     lib.TessBaseAPIEnd(api)

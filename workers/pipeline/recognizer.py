@@ -35,6 +35,7 @@ from typing import Any
 
 from workers.errors import ConfigError, TransientError, input_error
 
+from . import rawlines
 from .bounded import limit_memory
 
 log = logging.getLogger(__name__)
@@ -64,20 +65,25 @@ class PageDone:
 
     seconds: float  # wall clock, request to reply
     cpu: float  # CPU seconds the child spent on the page
+    raw_lines: int = 0  # line images Tesseract passed raw (see :mod:`.rawlines`)
 
 
 class Recognizer:
     """One child process with ``lang`` loaded. Not thread-safe: one page at a time (see :func:`session`)."""
 
-    def __init__(self, lang: str, memory_mb: int, env: Mapping[str, str]) -> None:
-        self.lang, self.memory_mb = lang, memory_mb
+    def __init__(
+        self, lang: str, memory_mb: int, env: Mapping[str, str], variables: Mapping[str, str] | None = None
+    ) -> None:
+        self.lang, self.memory_mb, self.variables = lang, memory_mb, dict(variables or {})
         self.pages = 0
         self.idle_since = time.monotonic()
         self._owner = os.getpid()
         self._buffer = b""
         limit = memory_mb * 1024 * 1024
+        library = rawlines.library(env)
+        options = {"variables": self.variables, "rawlines": str(library) if library else None}
         self._proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(SERVER), lang],
+            [sys.executable, "-I", "-S", str(SERVER), lang, json.dumps(options)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -93,10 +99,14 @@ class Recognizer:
             self.close()
             if ready.get("error") == "nolib":
                 raise Unavailable(str(ready.get("detail")))
+            if ready.get("error") == "rawlines":
+                raise ConfigError(f"Thư viện rawlines hỏng: {ready.get('detail')}. (The raw lines library is broken.)")
             raise ConfigError(
                 f"Tesseract không nạp được ngôn ngữ {lang} ({str(ready.get('detail', '')).strip()[-200:]}). "
                 f"Cài: apt-get install tesseract-ocr-{lang.split('+')[0]}. (Tesseract could not load {lang}.)"
             )
+        self.rawlines = bool(ready.get("rawlines"))
+        """True when Tesseract in this child passes its line images raw (:mod:`.rawlines`)."""
 
     @property
     def pid(self) -> int:
@@ -126,7 +136,11 @@ class Recognizer:
         if not reply.get("ok"):
             self.close()  # the library's state after a failed page is not worth trusting
             raise _page_failure(str(reply.get("detail", "")), image)
-        return PageDone(seconds=time.monotonic() - started, cpu=float(reply.get("cpu", 0.0)))
+        return PageDone(
+            seconds=time.monotonic() - started,
+            cpu=float(reply.get("cpu", 0.0)),
+            raw_lines=int(reply.get("raw_lines", 0)),
+        )
 
     def forget(self) -> None:
         """Close this process's ends of the pipes without stopping the child (after a fork)."""
@@ -195,11 +209,11 @@ class _Pool:
         self.reaper: threading.Thread | None = None
         self.unavailable = False
 
-    def take(self, lang: str, memory_mb: int) -> Recognizer | None:
+    def take(self, lang: str, memory_mb: int, variables: Mapping[str, str]) -> Recognizer | None:
         with self.lock:
             for i in range(len(self.idle) - 1, -1, -1):
                 rec = self.idle[i]
-                if rec.lang == lang and rec.memory_mb == memory_mb:
+                if (rec.lang, rec.memory_mb, rec.variables) == (lang, memory_mb, variables):
                     del self.idle[i]
                     return rec
         return None
@@ -260,18 +274,22 @@ def unavailable() -> bool:
 
 
 @contextlib.contextmanager
-def session(lang: str, memory_mb: int, env: Mapping[str, str]) -> Iterator[Recognizer]:
-    """A recognizer with ``lang`` loaded, for the caller's thread until the block ends; then back to the
-    pool (or stopped, if it failed). Raises :class:`Unavailable` when the library cannot be loaded."""
+def session(
+    lang: str, memory_mb: int, env: Mapping[str, str], variables: Mapping[str, str] | None = None
+) -> Iterator[Recognizer]:
+    """A recognizer with ``lang`` loaded (and Tesseract's ``variables`` set), for the caller's thread until
+    the block ends; then back to the pool (or stopped, if it failed). Raises :class:`Unavailable` when the
+    library cannot be loaded."""
     pool = _POOL
     if pool.unavailable:
         raise Unavailable("libtesseract")
-    rec = pool.take(lang, memory_mb)
+    wanted = dict(variables or {})
+    rec = pool.take(lang, memory_mb, wanted)
     if rec is None or not rec.alive:
         if rec is not None:
             rec.close()
         try:
-            rec = Recognizer(lang, memory_mb, env)
+            rec = Recognizer(lang, memory_mb, env, wanted)
         except Unavailable:
             pool.unavailable = True
             log.warning("libtesseract cannot be loaded: one tesseract process per page instead")

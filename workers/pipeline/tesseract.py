@@ -81,6 +81,12 @@ class Orientation:
     confidence: float  # Tesseract's orientation confidence (>= ~2 is usable, > 10 is sure)
 
 
+PAGE_VARIABLES: dict[str, str] = {"textord_all_prop": "1"}
+"""Tesseract variables for reading a page. ``textord_all_prop``: every text line is proportional, so
+Tesseract skips its search for a fixed character pitch (3 % of a page's CPU). The LSTM reader does not use
+that pitch: on 116 dev pages and on typewriter-font (monospace) pages the TSV is byte for byte the same."""
+
+
 def _environment() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMP_")}
     env["OMP_THREAD_LIMIT"] = "1"
@@ -179,7 +185,7 @@ def ocr(
     ``dpi`` is the image's resolution (it sets the PDF page size and Tesseract's size heuristics).
     """
     try:
-        with recognizer.session(lang, memory_mb, _ENV) as rec:
+        with recognizer.session(lang, memory_mb, _ENV, PAGE_VARIABLES) as rec:
             done = rec.read(image, out_base, dpi=dpi, pdf=pdf, timeout=timeout, cancel=cancel)
     except recognizer.Unavailable:
         return ocr_once(
@@ -201,6 +207,8 @@ def ocr_once(
 ) -> OcrOutput:
     """:func:`ocr` in a ``tesseract`` process of its own (the model loaded for this page only)."""
     args = [str(image), str(out_base), "-l", lang, "--dpi", str(dpi)]
+    for name, value in PAGE_VARIABLES.items():
+        args += ["-c", f"{name}={value}"]
     if pdf:
         args += ["-c", "textonly_pdf=1"]
     args += ["tsv", "pdf"] if pdf else ["tsv"]
