@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.unit.test_ocr import _lines, render_page
-from tests.unit.test_recognizer import ENV, _pdf_body
+from tests.unit.test_recognizer import ENV, _fresh_pool, _pdf_body  # noqa: F401 - _fresh_pool is autouse
 from workers.errors import ConfigError
 from workers.pipeline import prepare, rawlines, recognizer, tesseract
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_pool() -> Iterator[None]:
-    recognizer.close_all()
-    yield
-    recognizer.close_all()
 
 
 @pytest.fixture(scope="module")
