@@ -11,7 +11,6 @@ import pytest
 
 from tests.unit.test_ocr import _lines, render_page
 from tests.unit.test_recognizer import ENV, _fresh_pool, _pdf_body  # noqa: F401 - _fresh_pool is autouse
-from workers.errors import ConfigError
 from workers.pipeline import prepare, rawlines, recognizer, tesseract
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -58,11 +57,21 @@ def test_off_means_without(tmp_path: Path, page: Path) -> None:
     assert done.raw_lines == 0 and done.cpu > 0
 
 
-def test_a_library_that_does_not_load_is_a_config_error_that_says_how_to_rebuild(tmp_path: Path) -> None:
+def test_a_library_that_does_not_load_is_logged_and_ocr_goes_on_without_it(
+    tmp_path: Path, page: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recognizer._POOL, "raw_lines", True)  # this process's verdict, restored after the test
     broken = tmp_path / "broken.so"
     broken.write_bytes(b"\x7fELF not really")
-    with pytest.raises(ConfigError, match="rawlines --force"):
-        recognizer.Recognizer("vie", 1536, {**ENV, rawlines.ENV: str(broken)})
+    env = {**ENV, rawlines.ENV: str(broken)}
+    with pytest.raises(recognizer.RawlinesFailed, match="rawlines --force"):
+        recognizer.Recognizer("vie", 1536, env)
+    with recognizer.session("vie", 1536, env) as rec:
+        assert not rec.rawlines
+        done = rec.read(page, tmp_path / "without", dpi=200, pdf=False, timeout=60, cancel=None)
+    assert done.raw_lines == 0 and (tmp_path / "without.tsv").stat().st_size > 0
+    assert "raw line images library not loaded" in caplog.text and "rawlines --force" in caplog.text
+    assert not recognizer._POOL.raw_lines  # the next recognizers of this process start without it at once
 
 
 def test_the_built_name_follows_the_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

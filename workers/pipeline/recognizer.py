@@ -12,7 +12,8 @@ The child program is :mod:`._tess_server`; nothing else talks to it.
 
 Errors: ``page_timeout`` (:func:`workers.errors.input_error`) when a page overruns, ``InterruptedError``
 when cancelled, :class:`Unavailable` when the Tesseract library cannot be loaded (the caller then runs
-the command line), :class:`~workers.errors.ConfigError` when the language does not load,
+the command line), :class:`~workers.errors.ConfigError` when the language does not load (a raw line
+images library that does not load is logged, and the child started again without it),
 :class:`~workers.errors.TransientError` when the child crashes or fails on a page (its message says why).
 """
 
@@ -59,6 +60,10 @@ class Unavailable(Exception):
     """The Tesseract library cannot be loaded by the child: use the command line instead."""
 
 
+class RawlinesFailed(Exception):
+    """The raw line images library does not load in the child: start it again without the library."""
+
+
 @dataclass(frozen=True)
 class PageDone:
     """One page read by a recognizer."""
@@ -72,7 +77,13 @@ class Recognizer:
     """One child process with ``lang`` loaded. Not thread-safe: one page at a time (see :func:`session`)."""
 
     def __init__(
-        self, lang: str, memory_mb: int, env: Mapping[str, str], variables: Mapping[str, str] | None = None
+        self,
+        lang: str,
+        memory_mb: int,
+        env: Mapping[str, str],
+        variables: Mapping[str, str] | None = None,
+        *,
+        raw_lines: bool = True,
     ) -> None:
         self.lang, self.memory_mb, self.variables = lang, memory_mb, dict(variables or {})
         self.pages = 0
@@ -80,7 +91,7 @@ class Recognizer:
         self._owner = os.getpid()
         self._buffer = b""
         limit = memory_mb * 1024 * 1024
-        library = rawlines.library(env)
+        library = rawlines.library(env) if raw_lines else None
         options = {"variables": self.variables, "rawlines": str(library) if library else None}
         self._proc = subprocess.Popen(
             [sys.executable, "-I", "-S", str(SERVER), lang, json.dumps(options)],
@@ -100,7 +111,7 @@ class Recognizer:
             if ready.get("error") == "nolib":
                 raise Unavailable(str(ready.get("detail")))
             if ready.get("error") == "rawlines":
-                raise ConfigError(f"Thư viện rawlines hỏng: {ready.get('detail')}. (The raw lines library is broken.)")
+                raise RawlinesFailed(str(ready.get("detail")))
             raise ConfigError(
                 f"Tesseract không nạp được ngôn ngữ {lang} ({str(ready.get('detail', '')).strip()[-200:]}). "
                 f"Cài: apt-get install tesseract-ocr-{lang.split('+')[0]}. (Tesseract could not load {lang}.)"
@@ -208,6 +219,7 @@ class _Pool:
         self.idle: list[Recognizer] = []
         self.reaper: threading.Thread | None = None
         self.unavailable = False
+        self.raw_lines = True  # until the raw line images library fails to load
 
     def take(self, lang: str, memory_mb: int, variables: Mapping[str, str]) -> Recognizer | None:
         with self.lock:
@@ -273,6 +285,16 @@ def unavailable() -> bool:
     return _POOL.unavailable
 
 
+def _start(pool: _Pool, lang: str, memory_mb: int, env: Mapping[str, str], variables: Mapping[str, str]) -> Recognizer:
+    if pool.raw_lines:
+        try:
+            return Recognizer(lang, memory_mb, env, variables)
+        except RawlinesFailed as exc:
+            pool.raw_lines = False
+            log.warning("raw line images library not loaded, OCR goes on without it (same text, more CPU): %s", exc)
+    return Recognizer(lang, memory_mb, env, variables, raw_lines=False)
+
+
 @contextlib.contextmanager
 def session(
     lang: str, memory_mb: int, env: Mapping[str, str], variables: Mapping[str, str] | None = None
@@ -289,7 +311,7 @@ def session(
         if rec is not None:
             rec.close()
         try:
-            rec = Recognizer(lang, memory_mb, env, wanted)
+            rec = _start(pool, lang, memory_mb, env, wanted)
         except Unavailable:
             pool.unavailable = True
             log.warning("libtesseract cannot be loaded: one tesseract process per page instead")
