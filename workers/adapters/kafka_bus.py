@@ -335,7 +335,7 @@ class KafkaBus:
             _quietly(lambda c=consumer: c.close(autocommit=False))
         self._consumers.clear()
         if self._producer is not None:
-            _quietly(lambda: self._producer.close(timeout=10))
+            close_producer(self._producer)
         if self._admin is not None:
             _quietly(self._admin.close)
 
@@ -348,6 +348,24 @@ def _offset(committed: OffsetAndMetadata | None) -> int | None:
     if committed is None or committed.offset is None or committed.offset < 0:
         return None
     return int(committed.offset)
+
+
+def close_producer(producer: Any, timeout: float = 10) -> None:
+    """Close ``producer`` for good, even when the broker is away. A graceful close waits up to ``timeout``
+    for the records in flight and raises if the broker never took them; the producer then stays open and
+    its finalizer tries again later, printing a traceback from wherever garbage collection runs. So stop
+    its sender instead, which drops those records (their ``publish`` calls have already failed, so their
+    documents are being retried), and close again with nothing left to wait for."""
+    try:
+        producer.close(timeout=timeout)
+        return
+    except Exception as exc:
+        log.debug("kafka producer did not close gracefully, forcing it: %r", exc)
+    sender = getattr(producer, "_sender", None)
+    if sender is not None:
+        _quietly(sender.force_close)
+        _quietly(lambda: sender.join(5))
+    _quietly(lambda: producer.close(timeout=1))
 
 
 def _quietly(action: Any) -> None:
