@@ -4,7 +4,6 @@ used on every text line, and the same TSV and PDF as the ``tesseract`` command l
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")) and not IN_CI:
+    if not rawlines.compiler() and not IN_CI:
         pytest.skip("no C compiler on this machine")
     return rawlines.build(tmp_path_factory.mktemp("rawlines") / "rawlines-test.so")
 
@@ -32,9 +31,9 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_setup_built_the_library_for_the_current_source() -> None:
-    if not IN_CI and rawlines.library({}) is None:
+    if not IN_CI and rawlines.find({}) is None:
         pytest.skip("not built here: run python -m workers.pipeline.rawlines")
-    assert rawlines.library({}) == rawlines.built()
+    assert rawlines.find({}) == rawlines.built()
     assert rawlines.built().name.startswith("_rawlines-") and rawlines.ready(rawlines.built())
 
 
@@ -81,5 +80,5 @@ def test_the_built_name_follows_the_source(tmp_path: Path, monkeypatch: pytest.M
     first = rawlines.built()
     source.write_text("int y;\n")
     assert rawlines.built() != first and rawlines.built().parent == tmp_path
-    assert rawlines.library({}) is None  # nothing built for this source
-    assert rawlines.library({rawlines.ENV: str(tmp_path / "missing.so")}) is None
+    assert rawlines.find({}) is None  # nothing built for this source
+    assert rawlines.find({rawlines.ENV: str(tmp_path / "missing.so")}) is None

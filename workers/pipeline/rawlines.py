@@ -1,9 +1,9 @@
 """Raw line images for Tesseract: build and find the small library of ``_rawlines.c``.
 
-Tesseract passes each text line to its LSTM network as a PNG it encodes and decodes in memory; that
-round trip is 15-17 % of its CPU time on our pages. ``_rawlines.c`` replaces it with a copy of the raster
-(the same pixels, so the same text) and is loaded only into the recognizer's child process
-(:mod:`._tess_server`), before ``libtesseract``.
+Tesseract passes each text line to its LSTM network as a PNG it encodes and decodes in memory: 15-17 %
+of its CPU time on a grey page, 2-3 % on the black-and-white pages Sohoa hands it. ``_rawlines.c``
+replaces that round trip with a copy of the raster (the same pixels, so the same text) and is loaded only
+into the recognizer's child process (:mod:`._tess_server`), before ``libtesseract``.
 
 The library is built once per machine, next to its source, by ``python -m workers.pipeline.rawlines``
 (``scripts/_setup.sh`` runs it, the container image builds it in its first stage; it needs a C compiler
@@ -38,7 +38,12 @@ def built() -> Path:
     return SOURCE.with_name(f"_rawlines-{digest}.so")
 
 
-def library(env: Mapping[str, str] | None = None) -> Path | None:
+def compiler() -> str | None:
+    """The C compiler to build with: ``CC``, else ``cc`` or ``gcc`` on the PATH."""
+    return os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+
+
+def find(env: Mapping[str, str] | None = None) -> Path | None:
     """The library the recognizer loads: ``SOHOA_OCR_RAWLINES`` if set, else the one built from the
     current source. None when switched off or not built."""
     value = (os.environ if env is None else env).get(ENV, "").strip()
@@ -80,14 +85,15 @@ def leptonica() -> Path:
 def build(out: Path | None = None) -> Path:
     """Compile ``_rawlines.c`` against this machine's Leptonica into ``out`` (default :func:`built`) and
     check that it loads."""
+    default = out is None
     out = out or built()
-    compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
-    if not compiler:
+    cc = compiler()
+    if not cc:
         raise BuildError("không có trình biên dịch C (cài gcc). (No C compiler: install gcc.)")
     lept = leptonica()
     with tempfile.TemporaryDirectory() as tmp:
         compiled = Path(tmp) / out.name
-        command = [compiler, "-O2", "-shared", "-fPIC", "-o", str(compiled), str(SOURCE), str(lept), "-ldl"]
+        command = [cc, "-O2", "-shared", "-fPIC", "-o", str(compiled), str(SOURCE), str(lept), "-ldl"]
         result = subprocess.run(command, capture_output=True, text=True, timeout=120)
         if result.returncode != 0:
             raise BuildError(f"biên dịch lỗi. (Compiling failed: {result.stderr.strip()[-500:]})")
@@ -97,6 +103,10 @@ def build(out: Path | None = None) -> Path:
         staged = out.with_name(out.name + ".new")
         shutil.copyfile(compiled, staged)
         os.replace(staged, out)
+    if default:  # builds of earlier sources are never loaded again
+        for stale in out.parent.glob("_rawlines-*.so"):
+            if stale != out:
+                stale.unlink(missing_ok=True)
     return out
 
 

@@ -82,8 +82,6 @@ class Recognizer:
         memory_mb: int,
         env: Mapping[str, str],
         variables: Mapping[str, str] | None = None,
-        *,
-        raw_lines: bool = True,
     ) -> None:
         self.lang, self.memory_mb, self.variables = lang, memory_mb, dict(variables or {})
         self.pages = 0
@@ -91,7 +89,7 @@ class Recognizer:
         self._owner = os.getpid()
         self._buffer = b""
         limit = memory_mb * 1024 * 1024
-        library = rawlines.library(env) if raw_lines else None
+        library = rawlines.find(env)
         options = {"variables": self.variables, "rawlines": str(library) if library else None}
         self._proc = subprocess.Popen(
             [sys.executable, "-I", "-S", str(SERVER), lang, json.dumps(options)],
@@ -292,7 +290,7 @@ def _start(pool: _Pool, lang: str, memory_mb: int, env: Mapping[str, str], varia
         except RawlinesFailed as exc:
             pool.raw_lines = False
             log.warning("raw line images library not loaded, OCR goes on without it (same text, more CPU): %s", exc)
-    return Recognizer(lang, memory_mb, env, variables, raw_lines=False)
+    return Recognizer(lang, memory_mb, {**env, rawlines.ENV: "off"}, variables)
 
 
 @contextlib.contextmanager

@@ -83,7 +83,7 @@ class Orientation:
 
 PAGE_VARIABLES: dict[str, str] = {"textord_all_prop": "1"}
 """Tesseract variables for reading a page. ``textord_all_prop``: every text line is proportional, so
-Tesseract skips its search for a fixed character pitch (3 % of a page's CPU). The LSTM reader does not use
+Tesseract skips its search for a fixed character pitch (2-3 % of a page's CPU). The LSTM reader does not use
 that pitch: on 116 dev pages and on typewriter-font (monospace) pages the TSV is byte for byte the same."""
 
 
