@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -258,11 +259,8 @@ def _process_event(ctx: Context, event: FileUploaded) -> Outcome:
         fields = processed_fields(result, ctx.settings.low_confidence)
         fields = apply_corrections(fields, load_corrections(ctx, doc_id))
         fields["processed_at"] = now_iso()
-        ctx.store.put_bytes(derived_key(doc_id, "text.txt"), result.read.text.encode("utf-8"), "text/plain")
-        if result.read.searchable_pdf and result.read.searchable_pdf.exists():
-            ctx.store.put_file(derived_key(doc_id, "searchable.pdf"), result.read.searchable_pdf, "application/pdf")
-        record = {**(ctx.index.get(doc_id) or {}), **fields}
-        store_meta(ctx, doc_id, record)
+        record = {**_put_derived(ctx, doc_id, result.read.text, result.read.searchable_pdf), **fields}
+        store_meta(ctx, doc_id, record)  # last: a stored meta.json means its text and PDF are stored
         lap("store")
         _publish_processed(ctx, doc_id, record | {"seconds": result.seconds})
         ctx.index.upsert(doc_id, fields)
@@ -296,6 +294,20 @@ def _check_identity(path: Path, doc_id: str) -> None:
 def processed_event_id(doc_id: str, run_id: str) -> str:
     """The same id for every publication of one processing run, so consumers can drop copies."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"sohoa:file.processed:{doc_id}:{run_id}").hex
+
+
+def _put_derived(ctx: Context, doc_id: str, text: str, pdf: Path | None) -> dict[str, Any]:
+    """Store the text and the searchable PDF while the index is read for the record so far: three round
+    trips at once, not one after another (each waits on the store's disk). Returns the record so far."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="store") as pool:
+        puts = [pool.submit(ctx.store.put_bytes, derived_key(doc_id, "text.txt"), text.encode("utf-8"), "text/plain")]
+        if pdf and pdf.exists():
+            puts.append(pool.submit(ctx.store.put_file, derived_key(doc_id, "searchable.pdf"), pdf, "application/pdf"))
+        try:
+            return ctx.index.get(doc_id) or {}
+        finally:
+            for put in puts:
+                put.result()
 
 
 def _publish_processed(ctx: Context, doc_id: str, record: dict[str, Any]) -> None:
