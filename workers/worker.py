@@ -422,6 +422,9 @@ RECONNECT_AFTER = 6
 state by a server restart (a producer whose session the broker forgot) then recovers too."""
 
 
+DRAIN_WAIT = 0.2  # seconds a draining worker waits for a message before asking whether the queue is empty
+
+
 def _loop(
     ctx: Context, settings: Settings, drain: bool, stop: threading.Event, backoff: _Backoff, heartbeat: Heartbeat
 ) -> tuple[int, bool]:
@@ -430,7 +433,8 @@ def _loop(
     failures = 0
     while not stop.is_set():
         try:
-            message = ctx.bus.receive(settings.topic_uploaded, timeout=1.0)
+            # Draining, a short wait: the queue's end is noticed within a fraction of a second, not one.
+            message = ctx.bus.receive(settings.topic_uploaded, timeout=DRAIN_WAIT if drain else 1.0)
             heartbeat.beat(ready=True)
             if message is None:
                 if drain and ctx.bus.pending(settings.topic_uploaded) == 0:
